@@ -1,0 +1,208 @@
+//! The cable model and its parser.
+//!
+//! **The parser never fails**: any input gives a [`Cable`] plus a list of warnings in
+//! [`Cable::warnings`]; it does no I/O, keeps no state and never panics (a property test feeds it
+//! arbitrary bytes). Everything else in cablegate — the archive, builds, the site, search — works
+//! from the [`Cable`] this crate produces.
+//!
+//! ```
+//! let meta = cablegate_cable::Meta { reference_id: Some("09LONDON923"), ..Default::default() };
+//! let cable = cablegate_cable::parse(&meta, "P 201645Z APR 09\nFM AMEMBASSY LONDON",
+//!     "S E C R E T LONDON 000923\n\nTAGS: PGOV PREL\nSUBJECT: (C) IRAN\n\n1. (S/NF) Text.\n\nLEBARON");
+//! assert_eq!(cable.dtg.as_deref(), Some("2009-04-20T16:45:00Z"));
+//! assert_eq!(cable.tags, ["PGOV", "PREL"]);
+//! assert_eq!(cable.signed_by, ["LEBARON"]);
+//! ```
+
+mod body;
+mod header;
+pub mod meta;
+mod model;
+pub mod refid;
+mod refs;
+
+pub use model::{Cable, Level, Paragraph, Precedence, Recipient, Reference, Section};
+
+/// What the release says about a cable outside its text (the CSV's columns, a page's top box).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Meta<'a> {
+    /// The reference id as published.
+    pub reference_id: Option<&'a str>,
+    /// Creation time: `4/20/2009 16:45`, `2009-04-20 16:45` or `2009-04-20`.
+    pub created: Option<&'a str>,
+    /// The classification label: `SECRET//NOFORN`.
+    pub classification: Option<&'a str>,
+    /// The origin's display name: `Embassy London`.
+    pub origin: Option<&'a str>,
+}
+
+/// Parses a cable given as release metadata, header and body (the CSV's columns 7 and 8).
+pub fn parse(meta: &Meta, header: &str, body: &str) -> Cable {
+    let mut warnings = Vec::new();
+    let h = header::parse(header, &mut warnings);
+
+    let published_id = meta.reference_id.map(str::trim).filter(|s| !s.is_empty());
+    let serial_hint =
+        published_id.and_then(refid::canonicalize).and_then(|c| refid::parse(&c)).map(|r| r.serial.to_string());
+    let b = body::parse(body, serial_hint.as_deref(), &mut warnings);
+
+    let created = match meta.created.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => match meta::parse_timestamp(c) {
+            Some(dt) => Some(dt),
+            None => {
+                warnings.push(format!("created is not a date: {c:?}"));
+                None
+            }
+        },
+        None => None,
+    };
+
+    // The reference id: as given, or read off the banner (`LONDON 000923`) and the cable's year.
+    let year_hint = created.map(|d| d.year).or(h.dtg.map(|d| d.year));
+    let reference_id = match published_id {
+        Some(id) => id.to_owned(),
+        None => match (&b.banner_station, &b.banner_serial, year_hint) {
+            (Some(st), Some(se), Some(y)) => {
+                let station: String = st.split_whitespace().collect();
+                let serial = se.trim_start_matches('0');
+                format!("{:02}{}{}", y % 100, station, serial)
+            }
+            _ => String::new(),
+        },
+    };
+    let canonical_id = match refid::canonicalize(&reference_id) {
+        Some(c) => c,
+        None => {
+            if reference_id.is_empty() {
+                warnings.push("no reference id".into());
+            } else {
+                warnings.push(format!("reference id {reference_id:?} is not a valid id"));
+            }
+            reference_id.to_ascii_uppercase()
+        }
+    };
+    let default_year = refid::parse(&canonical_id).map(|r| r.year).or(year_hint.map(|y| (y % 100) as u8));
+    let references = body::resolve_refs(&b, default_year, &canonical_id);
+
+    // Classification: as released, or from the banner and captions.
+    let classification = match meta.classification.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => Some(c.to_owned()),
+        None => b.banner_level.map(|level| {
+            let mut label = level.label().to_owned();
+            if b.captions.iter().any(|c| c == "NOFORN") {
+                label.push_str("//NOFORN");
+            } else if level == Level::Unclassified
+                && b.captions.iter().any(|c| c == "SENSITIVE" || c == "SBU" || c == "FOR OFFICIAL USE ONLY")
+            {
+                label.push_str("//FOR OFFICIAL USE ONLY");
+            }
+            label
+        }),
+    };
+    let (level, handling) = match &classification {
+        Some(c) => meta::split_classification(c),
+        None => (None, Vec::new()),
+    };
+    if classification.is_some() && level.is_none() {
+        warnings.push(format!("unknown classification level in {:?}", classification.as_deref().unwrap_or("")));
+    }
+    let origin = match meta.origin.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(o) => Some(o.to_owned()),
+        None => h.from.first().and_then(|r| header::origin_from_sender(&r.station)),
+    };
+    if h.dtg.is_none() && !h.partial {
+        warnings.push("no date-time group in the header".into());
+    }
+
+    Cable {
+        reference_id,
+        canonical_id,
+        created: created.map(|d| d.iso()),
+        classification,
+        level,
+        handling,
+        origin,
+        transmission_id: h.transmission_id,
+        routing: h.routing,
+        precedence: h.precedence,
+        dtg: h.dtg.map(|d| d.iso()),
+        from: h.from,
+        to: h.to,
+        info: h.info,
+        partial: h.partial,
+        banner: b.banner,
+        section: b.section,
+        eo: b.eo,
+        declassify_on: b.declassify_on,
+        captions: b.captions,
+        tags: b.tags,
+        subject: b.subject,
+        references,
+        classified_by: b.classified_by,
+        reasons: b.reasons,
+        summary: b.summary,
+        comment: b.comment,
+        paragraphs: b.paragraphs,
+        signed_by: b.signed_by,
+        markers: b.markers,
+        redactions: body::count_redactions(header) + b.redactions,
+        header: header.to_owned(),
+        body: body.to_owned(),
+        warnings,
+    }
+}
+
+/// Parses one telegram given as a single text, header and body together (an archive's text
+/// file); see [`split_telegram`] for where the header ends.
+pub fn parse_telegram(meta: &Meta, text: &str) -> Cable {
+    let (header, body) = split_telegram(text);
+    parse(meta, header, body)
+}
+
+/// Parses any bytes: text that is not UTF-8 is decoded lossily, with a warning.
+pub fn parse_bytes(meta: &Meta, bytes: &[u8]) -> Cable {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_telegram(meta, text),
+        Err(e) => {
+            let text = String::from_utf8_lossy(bytes);
+            let mut cable = parse_telegram(meta, &text);
+            cable.warnings.insert(
+                0,
+                format!("text is not valid UTF-8 (first bad byte at offset {}); bad bytes replaced", e.valid_up_to()),
+            );
+            cable
+        }
+    }
+}
+
+/// Splits a telegram into header and body: the body starts at the classification banner
+/// (`S E C R E T SECTION 01 OF 05 LONDON 000923`, `UNCLAS TRIPOLI 000641`) that follows the
+/// routing lines. Text without routing lines is all body.
+pub fn split_telegram(text: &str) -> (&str, &str) {
+    let mut offset = 0;
+    let mut in_header = false;
+    let mut header_end_blank = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if in_header && body::is_banner(t) {
+            return (&text[..offset], &text[offset..]);
+        }
+        if t.starts_with("FM ")
+            || t.starts_with("VZCZC")
+            || t.starts_with("DE ")
+            || t.starts_with("TO ")
+            || t.starts_with("This record is a partial extract")
+        {
+            in_header = true;
+            header_end_blank = None;
+        } else if in_header && t.is_empty() && header_end_blank.is_none() {
+            header_end_blank = Some(offset);
+        }
+        offset += line.len();
+    }
+    match header_end_blank {
+        Some(i) => (&text[..i], &text[i..]),
+        None if in_header => (text, ""),
+        None => ("", text),
+    }
+}

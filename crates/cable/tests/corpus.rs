@@ -1,0 +1,226 @@
+//! Corpus-wide tests: every real cable of `../shared/corpus` (6,717 of them) and every reference
+//! id of the full release (251,287). They run where `../shared` sits beside the repository, as it
+//! does in CI; `CABLEGATE_SHARED` points elsewhere. Without the corpus they say so and pass.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use cablegate_cable::{parse, refid, Cable, Meta, Reference};
+
+fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("CABLEGATE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    if dir.join("corpus/cables.csv.gz").exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: no corpus at {} (set CABLEGATE_SHARED)", dir.display());
+        None
+    }
+}
+
+fn gz_lines(path: PathBuf) -> impl Iterator<Item = String> {
+    let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f)).lines().map(|l| l.unwrap())
+}
+
+fn corpus_cables(shared: &std::path::Path) -> Vec<Cable> {
+    let input = cablegate_archive::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
+    cablegate_archive::release_csv::Reader::new(input)
+        .map(|row| {
+            let row = row.expect("every row of the real corpus reads");
+            let meta = Meta {
+                reference_id: Some(&row.reference_id),
+                created: Some(&row.created),
+                classification: Some(&row.classification),
+                origin: Some(&row.origin),
+            };
+            let cable = std::panic::catch_unwind(|| parse(&meta, &row.header, &row.body))
+                .unwrap_or_else(|_| panic!("parser panicked on {} (line {})", row.reference_id, row.line));
+            cable
+        })
+        .collect()
+}
+
+/// Parses all 6,717 real cables, prints how many have each field, and holds the parser to the
+/// coverage it reached (the floors sit just under the measured shares: a drop is a regression).
+#[test]
+fn every_real_cable_parses_with_coverage() {
+    let Some(shared) = shared() else { return };
+    let cables = corpus_cables(&shared);
+    assert_eq!(cables.len(), 6717);
+    let n = cables.len() as f64;
+    let full = cables.iter().filter(|c| !c.partial).count() as f64;
+
+    type Check = fn(&Cable) -> bool;
+    let fields: &[(&str, Check, f64, bool)] = &[
+        // (field, present?, floor share, of full cables only?)
+        ("canonical id valid", |c| refid::parse(&c.canonical_id).is_some(), 1.0, false),
+        ("created", |c| c.created.is_some(), 1.0, false),
+        ("level", |c| c.level.is_some(), 1.0, false),
+        ("origin", |c| c.origin.is_some(), 1.0, false),
+        ("banner", |c| c.banner.is_some(), 0.999, false),
+        ("dtg", |c| c.dtg.is_some(), 0.99, true),
+        ("precedence", |c| c.precedence.is_some(), 0.99, true),
+        ("from", |c| !c.from.is_empty(), 0.99, true),
+        ("to", |c| !c.to.is_empty(), 0.99, true),
+        ("transmission id", |c| c.transmission_id.is_some(), 0.80, true),
+        ("eo", |c| c.eo.is_some(), 0.97, false),
+        ("declassify_on", |c| c.declassify_on.is_some(), 0.96, false),
+        ("tags", |c| !c.tags.is_empty(), 0.98, false),
+        ("subject", |c| c.subject.is_some(), 0.97, false),
+        ("references", |c| !c.references.is_empty(), 0.45, false),
+        ("classified_by", |c| c.classified_by.is_some(), 0.60, false),
+        ("reasons", |c| !c.reasons.is_empty(), 0.60, false),
+        ("numbered paragraphs", |c| c.paragraphs.iter().any(|p| p.number.is_some()), 0.95, false),
+        ("summary", |c| c.summary.is_some(), 0.50, false),
+        ("comment", |c| c.comment.is_some(), 0.30, false),
+        ("signed_by", |c| !c.signed_by.is_empty(), 0.80, true),
+        ("captions", |c| !c.captions.is_empty(), 0.50, false),
+        ("markers", |c| !c.markers.is_empty(), 0.20, false),
+        ("redactions", |c| c.redactions > 0, 0.10, false),
+        ("no warnings", |c| c.warnings.is_empty(), 0.95, false),
+    ];
+    let mut failures = Vec::new();
+    eprintln!("field coverage over {} cables ({} full, {} partial extracts):", n, full, n - full);
+    for (name, check, floor, full_only) in fields {
+        let pool: Vec<&Cable> = cables.iter().filter(|c| !full_only || !c.partial).collect();
+        let have = pool.iter().filter(|c| check(c)).count();
+        let share = have as f64 / pool.len() as f64;
+        eprintln!("  {name:<22} {have:>5} / {:<5} {:>6.2}%   floor {:.1}%", pool.len(), share * 100.0, floor * 100.0);
+        if share < *floor {
+            let missing: Vec<&str> =
+                pool.iter().filter(|c| !check(c)).take(8).map(|c| c.reference_id.as_str()).collect();
+            failures.push(format!("{name}: {:.2}% < {:.1}%, e.g. {missing:?}", share * 100.0, floor * 100.0));
+        }
+    }
+    let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &cables {
+        for w in &c.warnings {
+            let kind = w.split(':').next().unwrap_or(w).to_owned();
+            *warnings.entry(kind).or_default() += 1;
+        }
+    }
+    eprintln!("warnings: {warnings:#?}");
+    assert!(failures.is_empty(), "coverage fell:\n{}", failures.join("\n"));
+}
+
+/// Properties that must hold for every real cable, not just most.
+#[test]
+fn invariants_hold_on_every_real_cable() {
+    let Some(shared) = shared() else { return };
+    for c in corpus_cables(&shared) {
+        let id = &c.reference_id;
+        // paragraph numbers rise
+        let numbers: Vec<u32> = c.paragraphs.iter().filter_map(|p| p.number).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{id}: paragraph numbers {numbers:?}");
+        // the reading text never carries a section marker
+        for m in &c.markers {
+            assert!(c.paragraphs.iter().all(|p| !p.text.contains(m.as_str())), "{id}: marker {m} left in text");
+        }
+        // references are canonical, never the cable itself, bullets in order
+        for r in &c.references {
+            if let Reference::Cable { id: cited, .. } = r {
+                assert!(refid::parse(cited).is_some_and(|p| p.to_string() == *cited), "{id}: {cited}");
+                assert_ne!(cited, &c.canonical_id, "{id} cites itself");
+            }
+        }
+        let bullets: Vec<&str> = c.references.iter().filter_map(|r| r.bullet()).collect();
+        assert!(bullets.windows(2).all(|w| w[0] <= w[1]), "{id}: bullets {bullets:?}");
+        // tags are unique and trimmed; the subject is normalised
+        for (i, t) in c.tags.iter().enumerate() {
+            assert_eq!(t.trim(), t, "{id}");
+            assert!(!c.tags[..i].contains(t), "{id}: duplicate tag {t}");
+        }
+        if let Some(s) = &c.subject {
+            assert!(!s.contains("  ") && s.trim() == s, "{id}: subject {s:?}");
+        }
+        // redactions counted in the text really are there
+        let lower = (c.header.clone() + "\n" + &c.body).to_ascii_lowercase();
+        let xs = lower.matches("xxxxxx").count();
+        assert!(c.redactions <= xs, "{id}");
+        if c.redactions > 0 {
+            assert!(xs > 0, "{id}");
+        }
+    }
+}
+
+/// Every reference id of the full release (251,287) canonicalises; the well-formed ones to
+/// themselves, the 53 malformed ones to a corrected id, as the release's tables say.
+#[test]
+fn every_release_id_canonicalises() {
+    let Some(shared) = shared() else { return };
+    let mut count = 0;
+    let mut changed = 0;
+    for line in gz_lines(shared.join("corpus/full-release-ids.csv.gz")).skip(1) {
+        let published = line.split(',').nth(1).expect("id,reference_id,created_month").to_owned();
+        let canonical = refid::canonicalize(&published).unwrap_or_else(|| panic!("{published} does not canonicalise"));
+        if canonical != published {
+            changed += 1;
+        }
+        count += 1;
+    }
+    assert_eq!(count, 251_287);
+    eprintln!("{changed} of {count} published ids corrected");
+    assert!((53..=300).contains(&changed), "{changed} ids changed; the release has 53 malformed ids plus aliases");
+}
+
+/// `data/stations.txt` is derived from the release's data, not written by hand. Set
+/// `CABLEGATE_UPDATE_TABLES=1` to regenerate it.
+#[test]
+fn tables() {
+    let Some(shared) = shared() else { return };
+    let reference = shared.join("corpus/reference");
+    let read_map = |name: &str| -> BTreeMap<String, String> {
+        serde_json::from_str(&std::fs::read_to_string(reference.join(name)).unwrap()).unwrap()
+    };
+    let fixes = read_map("c14n_station_fixes.json");
+    let mut malformed = read_map("malformed_cable_ids.json");
+    malformed.extend(read_map("invalid_cable_ids.json"));
+    let listed: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(reference.join("stations.json")).unwrap()).unwrap();
+    let mut stations: std::collections::BTreeSet<String> = listed.into_iter().collect();
+    stations.extend(fixes.values().cloned());
+    for line in gz_lines(shared.join("corpus/full-release-ids.csv.gz")).skip(1) {
+        let id = line.split(',').nth(1).unwrap();
+        if malformed.contains_key(id) {
+            continue;
+        }
+        let b = id.as_bytes();
+        let letters = id[2..].bytes().take_while(u8::is_ascii_uppercase).count();
+        let well_formed = b.len() > 2
+            && b[..2].iter().all(u8::is_ascii_digit)
+            && letters > 0
+            && id[2 + letters..].bytes().all(|c| c.is_ascii_digit())
+            && id.len() > 2 + letters;
+        let station = &id[2..2 + letters];
+        if well_formed && !fixes.contains_key(station) {
+            stations.insert(station.to_owned());
+        }
+    }
+    let mut text = String::from(
+        "# Stations (posts) of the Cablegate release, one per line. Generated: do not edit by hand.\n\
+         # Source: reference/stations.json, the targets of c14n_station_fixes.json, and the stations of\n\
+         # every well-formed id in full-release-ids.csv.gz. Regenerate with\n\
+         #   CABLEGATE_UPDATE_TABLES=1 cargo test -p cablegate-cable --test corpus tables\n",
+    );
+    for s in &stations {
+        text.push_str(s);
+        text.push('\n');
+    }
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/stations.txt");
+    if std::env::var_os("CABLEGATE_UPDATE_TABLES").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(committed == text, "data/stations.txt is stale: run with CABLEGATE_UPDATE_TABLES=1");
+    for (file, name) in [
+        ("c14n_station_fixes.json", "c14n_station_fixes.json"),
+        ("malformed_cable_ids.json", "malformed_cable_ids.json"),
+    ] {
+        let ours = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(name)).unwrap();
+        let theirs = std::fs::read(reference.join(file)).unwrap();
+        assert_eq!(ours, theirs, "data/{name} differs from the corpus's reference table");
+    }
+}
