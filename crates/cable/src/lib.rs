@@ -179,6 +179,9 @@ pub fn parse_bytes(meta: &Meta, bytes: &[u8]) -> Cable {
 /// (`S E C R E T SECTION 01 OF 05 LONDON 000923`, `UNCLAS TRIPOLI 000641`) that follows the
 /// routing lines. Text without routing lines is all body.
 pub fn split_telegram(text: &str) -> (&str, &str) {
+    // where there is an FM line, the body's banner comes after it (a partial extract's header
+    // has a classification line of its own before it)
+    let has_fm = text.starts_with("FM ") || text.contains("\nFM ");
     let mut offset = 0;
     let mut in_header = false;
     let mut header_end_blank = None;
@@ -187,12 +190,12 @@ pub fn split_telegram(text: &str) -> (&str, &str) {
         if in_header && body::is_banner(t) {
             return (&text[..offset], &text[offset..]);
         }
-        if t.starts_with("FM ")
-            || t.starts_with("VZCZC")
-            || t.starts_with("DE ")
-            || t.starts_with("TO ")
-            || t.starts_with("This record is a partial extract")
-        {
+        let starts_header = if has_fm {
+            t.starts_with("FM ") || t.starts_with("TO ")
+        } else {
+            t.starts_with("VZCZC") || t.starts_with("DE ") || t.starts_with("This record is a partial extract")
+        };
+        if starts_header {
             in_header = true;
             header_end_blank = None;
         } else if in_header && t.is_empty() && header_end_blank.is_none() {
