@@ -18,9 +18,8 @@ fn rows() -> (String, Vec<release_csv::Row>) {
     } else {
         ("repository fixtures".to_owned(), root.join("fixtures/cables.csv"))
     };
-    let rows = release_csv::Reader::new(open_maybe_gz(&path).expect("corpus"))
-        .collect::<Result<Vec<_>, _>>()
-        .expect("rows");
+    let rows =
+        release_csv::Reader::new(open_maybe_gz(&path).expect("corpus")).collect::<Result<Vec<_>, _>>().expect("rows");
     (name, rows)
 }
 

@@ -51,8 +51,9 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static SECTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z]{0,3}[CT][A-Z]{0,3}N?\s*([0-9]{1,3})\s*O?F\s*([0-9]{1,3})(?-u:\b)").unwrap());
+static SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)[A-Z]{0,3}[CT][A-Z]{0,3}N?\s*([0-9]{1,3})\s*O?F\s*([0-9]{1,3})(?-u:\b)").unwrap()
+});
 
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -73,8 +74,9 @@ static PAGE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-static REASONS_SPLIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:,|\.|;|\s)\s*(?:f\s?or\s+)?(?:reasons?|rsn|e\.o\.\s*12958)(?-u:\b)\s*:?").unwrap());
+static REASONS_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:,|\.|;|\s)\s*(?:f\s?or\s+)?(?:reasons?|rsn|e\.o\.\s*12958)(?-u:\b)\s*:?").unwrap()
+});
 
 static REASON_PART: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)([0-9])\s?[.,/]\s?([0-9])|\(\s*([a-h])\s*\)|(?-u:\b)([a-h])(?-u:\b)").unwrap());
@@ -1133,6 +1135,11 @@ pub(crate) fn count_redactions(text: &str) -> usize {
     n
 }
 
+/// Is this line a classification banner (`S E C R E T SECTION 01 OF 05 ...`, `UNCLAS TRIPOLI 641`)?
+pub(crate) fn is_banner(line: &str) -> bool {
+    BANNER.is_match(line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1222,9 +1229,4 @@ mod tests {
         assert_eq!(b.paragraphs[0].text, "Moussavi is unknown to Iranians who came of age after his years.");
         assert_eq!(b.section, Some(Section { number: 1, of: 5 }));
     }
-}
-
-/// Is this line a classification banner (`S E C R E T SECTION 01 OF 05 ...`, `UNCLAS TRIPOLI 641`)?
-pub(crate) fn is_banner(line: &str) -> bool {
-    BANNER.is_match(line)
 }
