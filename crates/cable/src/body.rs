@@ -62,10 +62,17 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
       | (?:^|\s)(?:(?:TAGS?|Tags)(?::|\ ))
       | (?:^[\ \t]*|\s)(?:(?:SUBJECT|SUBJ|Subject|Subj)\s?:|^[\ \t]*SUBJECT\ )
       | (?:^[\ \t]*|\s)(?:(?:REFTELS?|REFS?|REFERENCES?|Refs?|Reftels?|References?)\s?:|^[\ \t]*(?:REFS?|REFTELS?)\ )
-      | (?:^|\s)(?:(?i:classi[a-z]{0,5}\ ?by)(?-u:\b):?)
+      | (?:REFTELS?|REFS?):
+      | (?:^|[^A-Za-z])(?:(?i:classi[a-z]{0,5}\ ?by):?)
     ",
     )
     .unwrap()
+});
+
+/// The release's record block inside some bodies: the release's numbering, the creation date
+/// and the reference id, each on its line (`\n11329\n\n2003-10-10\n\n03THEHAGUE2597\n`).
+static PREVIEW_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\n[0-9]{1,6}\n+[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9:]{5,8})?\n+[0-9]{2}[0-9A-Z]{3,40}\n").unwrap()
 });
 
 /// The page header of a printed telegram inside partial extracts: `PAGE 03 HARARE 05461 01 OF 02 271458Z`.
@@ -147,6 +154,23 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
             pos = h.len();
         }
     }
+    // Others start with a cut preview ("...."), then the same block without routing lines, then
+    // the whole text: the body proper starts at the first banner after the block.
+    let mut need_serial = false;
+    if pos == 0 {
+        let head = &body[..floor_char_boundary(body, body.len().min(1500))];
+        if let Some(m) = PREVIEW_BLOCK.find(head) {
+            // only the cable's own block: its reference id ends with the cable's serial
+            let id = m.as_str().trim_end().rsplit('\n').next().unwrap_or("");
+            let serial = id
+                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            if own_serial_hint.is_none_or(|s| serial.trim_start_matches('0') == s) {
+                pos = m.end();
+                need_serial = true;
+            }
+        }
+    }
     let mut seen = 0;
     for line in body[pos..].split_inclusive('\n') {
         let t = line.trim();
@@ -156,6 +180,12 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
         }
         if seen == 0 {
             out.banner = Some(squeeze(t));
+        }
+        if need_serial && seen < 5 && !(t.bytes().any(|b| b.is_ascii_digit()) && BANNER.is_match(t)) {
+            // the block's origin, classification ("CONFIDENTIAL") and references lines are
+            // not the banner, which names the serial
+            seen += 1;
+            continue;
         }
         if let Some(m) = BANNER.captures(t) {
             let Some(g) = m.get(1).or(m.get(2)) else { continue };
@@ -201,9 +231,10 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
             Some(b'C' | b'c') => Field::ClassifiedBy,
             _ => continue,
         };
-        // the first occurrence of each field counts; a second "Classified By:" right after the
-        // first (as in "Classified By: Classified By: ...") is part of its value
-        if found.iter().any(|f| f.0 == field) {
+        // the first occurrence of each field counts (a second "Classified By:" right after the
+        // first, as in "Classified By: Classified By: ...", is part of its value); REF sections
+        // may be several, and all count
+        if field != Field::Ref && found.iter().any(|f| f.0 == field) {
             continue;
         }
         let value_start = if field == Field::Eo { start } else { m.end() };
@@ -229,7 +260,16 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
             Field::Eo => read_eo(&mut out, &value),
             Field::Tags => out.tags = tags(&value),
             Field::Subject => out.subject = subject(&value),
-            Field::Ref => out.ref_text = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
+            Field::Ref => {
+                let v = value.trim();
+                if !v.is_empty() {
+                    let text = out.ref_text.get_or_insert_with(String::new);
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(v);
+                }
+            }
             Field::ClassifiedBy => read_classified_by(&mut out, &value),
         }
     }
@@ -239,13 +279,16 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
     read_paragraphs(&mut out, body, text_start, first_par, &markers);
     let intro = body[pos..text_start].trim_end_matches(|c: char| c == '-' || c.is_whitespace());
     out.summary = section_text(&out.paragraphs, "SUMMARY", intro.to_ascii_uppercase().ends_with("SUMMARY"));
-    // "1. Classified by ...": the field written as paragraph 1
+    // "1. Classified by ...": the field written as one of the first paragraphs
     if out.classified_by.is_none() {
-        if let Some(p) = out.paragraphs.first() {
-            if p.text.get(..13).is_some_and(|t| t.eq_ignore_ascii_case("classified by")) {
-                let first_line = p.text.lines().next().unwrap_or("").to_owned();
-                read_classified_by(&mut out, &first_line);
-            }
+        let found = out.paragraphs.iter().take(3).find_map(|p| {
+            p.text
+                .get(..13)
+                .is_some_and(|t| t.eq_ignore_ascii_case("classified by"))
+                .then(|| until_blank_line(&p.text, false).to_owned())
+        });
+        if let Some(value) = found {
+            read_classified_by(&mut out, &value);
         }
     }
     out.comment = comments(&out.paragraphs);
@@ -1067,7 +1110,8 @@ fn comments(paragraphs: &[Paragraph]) -> Option<String> {
 }
 
 fn push_squeezed_part(parts: &mut Vec<String>, s: &str) {
-    let s = squeeze(s);
+    // whitespace folded within paragraphs; paragraph breaks kept
+    let s = s.split("\n\n").map(squeeze).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
     let s = s.trim_end_matches(['(', ' ']).trim();
     if !s.is_empty() {
         parts.push(s.to_owned());
@@ -1218,6 +1262,62 @@ mod tests {
             assert_eq!(b.eo.as_deref(), Some(eo), "{input}");
             assert_eq!(b.declassify_on.as_deref(), decl, "{input}");
         }
+    }
+
+    fn body(text: &str) -> Body {
+        parse(text, None, &mut vec![])
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nVAN VOORST\n").signed_by, ["VAN VOORST"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nRICE\n\nNNNN\n\nEnd Cable Text").signed_by, ["RICE"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text. End Comment.\n\nMurphy").signed_by, ["Murphy"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Website: XXXXXXXXXXXX LEBARON").signed_by, ["LEBARON"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\nSMITH/JONES\n CONFIDENTIAL\n>").signed_by, ["SMITH", "JONES"]);
+        assert!(body("SECRET STATE 1\n\n1. (S) Text ends here.").signed_by.is_empty());
+        assert!(body("SECRET STATE 1\n\n1. (S) Text.\n\nEND SUMMARY").signed_by.is_empty());
+        // the signer is not part of the last paragraph's text
+        let b = body("SECRET STATE 1\n\n1. (S) Text.\n\nLEBARON\n");
+        assert_eq!(b.paragraphs[0].text, "Text.");
+    }
+
+    #[test]
+    fn paragraphs_keep_sub_paragraphs_and_skip_numbers_in_text() {
+        let b = body(
+            "CONFIDENTIAL STATE 1\nSUBJECT: X\n\n1. (C) First.\n  A. sub one\n  B. sub two\n2.5 million is not a paragraph\n\n2.(SBU) Second.\n\n7. Not next.\n3. (C//NF) Third.",
+        );
+        let got: Vec<_> = b.paragraphs.iter().map(|p| (p.number, p.marking.as_deref())).collect();
+        assert_eq!(got, [(Some(1), Some("C")), (Some(2), Some("SBU")), (Some(3), Some("C//NF"))]);
+        assert!(b.paragraphs[0].text.contains("B. sub two\n2.5 million"));
+        assert!(b.paragraphs[1].text.contains("7. Not next."));
+    }
+
+    #[test]
+    fn captions_and_fields_run_together() {
+        let b = body(
+            "C O N F I D E N T I A L SECTION 01 OF 02 TRIPOLI 000230\n\nNOFORN\nSIPDIS\n\nDEPT FOR NEA/MAG; COMMERCE FOR NATE MASON E.O. 12958: DECL: 3/13/2018\n\nTAGS: ECIN ECON\n\nSUBJECT: LIBYA MAKES PROGRESS ON BANKING REFORM REF: TRIPOLI 126\n\nCLASSIFIED BY: Chris Stevens, Charge. REASON: 1.4 (e)\n\n1. (C) Summary: Text. End Summary.",
+        );
+        assert_eq!(b.captions, ["NOFORN", "SIPDIS"]);
+        assert_eq!(b.declassify_on.as_deref(), Some("2018-03-13"));
+        assert_eq!(b.tags, ["ECIN", "ECON"]);
+        assert_eq!(b.subject.as_deref(), Some("LIBYA MAKES PROGRESS ON BANKING REFORM"));
+        assert_eq!(b.ref_text.as_deref(), Some("TRIPOLI 126"));
+        assert_eq!(b.classified_by.as_deref(), Some("Chris Stevens, Charge"));
+        assert_eq!(b.summary.as_deref(), Some("Text."));
+        assert_eq!(b.section, Some(Section { number: 1, of: 2 }));
+    }
+
+    #[test]
+    fn every_ref_section_counts() {
+        let b = body("SECRET STATE 1\nSUBJECT: X\nREF: A. STATE 1234\n\nB. STATE 5678\n\nClassified By: X\n\nREFTEL: LONDON 9\n\n1. (S) Text.");
+        assert_eq!(b.ref_text.as_deref(), Some("A. STATE 1234\n\nB. STATE 5678\nLONDON 9"));
+    }
+
+    #[test]
+    fn comments_inline_and_as_sections() {
+        let b = body("SECRET STATE 1\nSUBJECT: X\n\n1. (S) Text (Comment: inline one. End Comment.) more.\n\n2. (C) Comment: the section\ngoes on.\n\n3. (C) Still comment. End Comment.\n\n4. (U) After.");
+        assert_eq!(b.comment.as_deref(), Some("inline one.\n\nthe section goes on.\n\nStill comment."));
     }
 
     #[test]
