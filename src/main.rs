@@ -14,12 +14,22 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    data: cmd::DataDir,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Parse cables and print them as JSON (one object, or one line per CSV row)
     Parse(cmd::parse::Args),
+    /// Import cables into the archive: cables.csv, JSON lines, pages of the original site
+    Import(cmd::archive::ImportArgs),
+    /// Load the collection's list of all its cables, so the archive knows the total
+    Catalog(cmd::archive::CatalogArgs),
+    /// Print what the archive holds: held / total, per year, classification and origin
+    Stats(cmd::archive::StatsArgs),
+    /// Print one cable of the archive, its versions, or a diff between two of them
+    Show(cmd::archive::ShowArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +40,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
+        Command::Import(args) => cmd::archive::import(cli.data, args),
+        Command::Catalog(args) => cmd::archive::catalog(cli.data, args),
+        Command::Stats(args) => cmd::archive::stats(cli.data, args),
+        Command::Show(args) => cmd::archive::show(cli.data, args),
     };
     match result {
         Ok(code) => code,

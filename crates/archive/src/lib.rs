@@ -1,13 +1,128 @@
-//! The publisher's private archive.
+//! The publisher's private archive: every cable the publisher holds, every version of its text,
+//! the catalogue of the whole collection.
 //!
-//! For now this crate reads the release's formats; the store (SQLite) follows. Readers stream:
-//! the real `cables.csv` is 1.7 GB and is never held in memory.
+//! It lives in a data folder as one SQLite file (`archive.sqlite`, WAL) with a versioned schema
+//! ([`schema`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
+//! [`jsonl`]) as streams and parses every cable with `cablegate-cable` on the way in.
 
+pub mod catalog;
+pub mod html;
+pub mod import;
+pub mod jsonl;
+pub mod query;
 pub mod release_csv;
+pub mod schema;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use import::{ImportOptions, ImportSummary, Progress, Reject};
+
+/// What can go wrong with the archive itself. Bad input records are not errors: they are
+/// [`Reject`]s, reported and counted while the rest of the input is imported.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("archive {path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "archive {path} has schema version {found}, but this cablegate knows versions up to {supported}: use a newer cablegate"
+    )]
+    TooNew { path: PathBuf, found: u32, supported: u32 },
+    #[error("{0}: not a format cablegate imports (cables.csv, .jsonl, or pages of the cable site)")]
+    UnknownFormat(PathBuf),
+    #[error("no cable {0} in the archive")]
+    NoSuchCable(String),
+    #[error("cable {id} has no version {version} (it has {count})")]
+    NoSuchVersion { id: String, version: u32, count: u32 },
+    #[error("{path}: line {line}: {reason}")]
+    BadCatalog { path: PathBuf, line: u64, reason: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The archive in a data folder.
+pub struct Archive {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Archive {
+    /// The SQLite file inside a data folder.
+    pub fn file_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("archive.sqlite")
+    }
+
+    /// Opens the archive in `data_dir`, creating the folder and the archive if needed and
+    /// migrating an older schema to the current one.
+    pub fn open(data_dir: &Path) -> Result<Archive> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::Io { path: data_dir.to_owned(), source })?;
+        Self::open_file(&Self::file_in(data_dir), schema::CURRENT)
+    }
+
+    /// Opens an existing archive without changing it (no migration): for commands that only read.
+    pub fn open_existing(data_dir: &Path) -> Result<Archive> {
+        let path = Self::file_in(data_dir);
+        if !path.exists() {
+            return Err(Error::Io {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no archive here (run cablegate import first)",
+                ),
+            });
+        }
+        Self::open_file(&path, schema::CURRENT)
+    }
+
+    /// Opens (or creates) an archive file and brings its schema to `target`. Tests use a lower
+    /// target to write archives as older versions of cablegate did.
+    pub fn open_file(path: &Path, target: u32) -> Result<Archive> {
+        let sql = |source| Error::Sqlite { path: path.to_owned(), source };
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sql)?;
+        let found = schema::version(&conn).map_err(sql)?;
+        if found > schema::CURRENT {
+            return Err(Error::TooNew { path: path.to_owned(), found, supported: schema::CURRENT });
+        }
+        if found == 0 {
+            // only takes effect on a new, empty database
+            conn.pragma_update(None, "page_size", 16384).map_err(sql)?;
+        }
+        conn.pragma_update(None, "journal_mode", "wal").map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "normal").map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "on").map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(sql)?;
+        schema::migrate_to(&mut conn, target).map_err(sql)?;
+        Ok(Archive { conn, path: path.to_owned() })
+    }
+
+    /// The archive's SQLite file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open archive.
+    pub fn schema_version(&self) -> Result<u32> {
+        schema::version(&self.conn).map_err(|e| self.sql(e))
+    }
+
+    pub(crate) fn sql(&self, source: rusqlite::Error) -> Error {
+        Error::Sqlite { path: self.path.clone(), source }
+    }
+
+    /// The underlying connection, for read-only queries by tests and tools.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
 
 /// Opens a file for reading, through a gzip decoder when its name ends in `.gz`; `-` is stdin.
 pub fn open_maybe_gz(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
@@ -15,9 +130,18 @@ pub fn open_maybe_gz(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
         return Ok(Box::new(std::io::stdin()));
     }
     let file = BufReader::with_capacity(1 << 20, File::open(path)?);
-    if path.extension().is_some_and(|e| e == "gz") {
+    if is_gz(path) {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(file)))
     } else {
         Ok(Box::new(file))
     }
+}
+
+pub(crate) fn is_gz(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz")
+}
+
+/// Now, as ISO 8601 in UTC to the second.
+pub(crate) fn now_iso() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

@@ -30,40 +30,170 @@ pub enum RowError {
     Columns { line: u64, found: usize },
     #[error("line {line}: column {column} is not valid UTF-8")]
     Utf8 { line: u64, column: usize },
+    #[error("line {line}: unbalanced quote: the row's last field is not closed")]
+    Unbalanced { line: u64 },
     #[error("line {line}: {source}")]
     Csv { line: u64, source: csv::Error },
+    /// The input could not be read on (a truncated `.gz`, a read error): reading stops here.
+    #[error("byte {offset}: the file is truncated or unreadable after this point ({source})")]
+    Io { offset: u64, line: u64, source: std::io::Error },
 }
 
 impl RowError {
+    /// Why the row was refused, without its line.
+    pub fn reason(&self) -> String {
+        match self {
+            RowError::Columns { found, .. } => format!("expected 8 columns, found {found}"),
+            RowError::Utf8 { column, .. } => format!("column {column} is not valid UTF-8"),
+            RowError::Unbalanced { .. } => "unbalanced quote: the row's last field is not closed".into(),
+            RowError::Csv { source, .. } => source.to_string(),
+            RowError::Io { source, .. } => format!("the file is truncated or unreadable after this point ({source})"),
+        }
+    }
+
+    /// Where: `line 12`, or `byte 1048576` for a read error.
+    pub fn location(&self) -> String {
+        match self {
+            RowError::Io { offset, .. } => format!("byte {offset}"),
+            _ => format!("line {}", self.line()),
+        }
+    }
+
     pub fn line(&self) -> u64 {
         match self {
-            RowError::Columns { line, .. } | RowError::Utf8 { line, .. } | RowError::Csv { line, .. } => *line,
+            RowError::Columns { line, .. }
+            | RowError::Utf8 { line, .. }
+            | RowError::Unbalanced { line }
+            | RowError::Csv { line, .. }
+            | RowError::Io { line, .. } => *line,
         }
     }
 }
 
 /// Streams rows from a reader of `cables.csv` (plain; wrap a gzip decoder around it for `.gz`).
+///
+/// The input is first cut into rows, then each row is read as CSV on its own, so that a broken
+/// row (an unbalanced quote, a missing column) is reported alone and the rows after it are read
+/// as usual. The cut is exact for this format: quotes inside fields are escaped (`\"`), so a
+/// quote at the start of a line (`\n"`) always starts a row.
 pub struct Reader<R: Read> {
-    inner: csv::Reader<R>,
-    record: csv::ByteRecord,
-    done: bool,
+    input: R,
+    buf: Vec<u8>,
+    /// Start of the unread part of `buf`.
+    start: usize,
+    /// Bytes of input before `buf[0]`.
+    base: u64,
+    /// Line number of `buf[start]`.
+    line: u64,
+    eof: bool,
+    failed: bool,
+    finder: memchr::memmem::Finder<'static>,
 }
+
+const BLOCK: usize = 1 << 20;
 
 impl<R: Read> Reader<R> {
     pub fn new(input: R) -> Self {
-        let inner = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .double_quote(false)
-            .escape(Some(b'\\'))
-            .buffer_capacity(1 << 20)
-            .from_reader(input);
-        Reader { inner, record: csv::ByteRecord::new(), done: false }
+        Reader {
+            input,
+            buf: Vec::with_capacity(2 * BLOCK),
+            start: 0,
+            base: 0,
+            line: 1,
+            eof: false,
+            failed: false,
+            finder: memchr::memmem::Finder::new(b"\n\"").into_owned(),
+        }
     }
 
     /// Bytes of input consumed so far.
     pub fn byte_offset(&self) -> u64 {
-        self.inner.position().byte()
+        self.base + self.start as u64
+    }
+
+    /// Reads more input; false at the end or on an error (kept in `err`).
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.start > 0 {
+            self.buf.drain(..self.start);
+            self.base += self.start as u64;
+            self.start = 0;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + BLOCK, 0);
+        loop {
+            match self.input.read(&mut self.buf[old..]) {
+                Ok(n) => {
+                    self.buf.truncate(old + n);
+                    return Ok(n > 0);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// The next row's bytes (without its final line break) and the line it starts on.
+    fn next_chunk(&mut self) -> Option<Result<(std::ops::Range<usize>, u64), RowError>> {
+        let mut search_from = self.start + 1;
+        loop {
+            // a row ends where the next one starts: a line that opens with a quote and a digit
+            // (`\n"12","`); a field may end with a line break, its closing quote alone on a line
+            while search_from < self.buf.len() {
+                let Some(i) = self.finder.find(&self.buf[search_from..]) else {
+                    // keep the last byte: a "\n" at the very end may start the next match
+                    search_from = self.buf.len().saturating_sub(1).max(self.start + 1);
+                    break;
+                };
+                let nl = search_from + i;
+                match self.buf.get(nl + 2) {
+                    Some(b) if b.is_ascii_digit() => {
+                        let from = self.start;
+                        self.start = nl + 1;
+                        let line = self.line;
+                        self.line += memchr::memchr_iter(b'\n', &self.buf[from..self.start]).count() as u64;
+                        return Some(Ok((from..nl, line)));
+                    }
+                    Some(_) => search_from = nl + 1,
+                    // the byte after the quote is not read yet
+                    None => {
+                        search_from = nl;
+                        break;
+                    }
+                }
+            }
+            if self.eof || self.failed {
+                if self.start >= self.buf.len() {
+                    return None;
+                }
+                let from = self.start;
+                let mut end = self.buf.len();
+                while end > from && matches!(self.buf[end - 1], b'\n' | b'\r') {
+                    end -= 1;
+                }
+                self.start = self.buf.len();
+                let line = self.line;
+                if end == from {
+                    return None;
+                }
+                return Some(Ok((from..end, line)));
+            }
+            let consumed = self.start;
+            match self.fill() {
+                Ok(true) => search_from -= consumed.min(search_from),
+                Ok(false) => self.eof = true,
+                Err(source) => {
+                    self.failed = true;
+                    let offset = self.base + self.buf.len() as u64;
+                    let line = self.line;
+                    // the rows read so far are still good; the partial one is dropped
+                    self.buf.truncate(self.start);
+                    return Some(Err(RowError::Io { offset, line, source }));
+                }
+            }
+        }
     }
 }
 
@@ -71,27 +201,45 @@ impl<R: Read> Iterator for Reader<R> {
     type Item = Result<Row, RowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
+        let (range, line) = match self.next_chunk()? {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut chunk = &self.buf[range];
+        while let [rest @ .., b'\r'] = chunk {
+            chunk = rest;
         }
-        let line = self.inner.position().line();
-        match self.inner.read_byte_record(&mut self.record) {
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Ok(true) => {
-                let line = self.record.position().map_or(line, |p| p.line());
-                Some(row(&self.record, line))
-            }
-            Err(source) => {
-                if matches!(source.kind(), csv::ErrorKind::Io(_)) {
-                    self.done = true;
-                }
-                Some(Err(RowError::Csv { line, source }))
-            }
-        }
+        Some(parse_row(chunk, line))
     }
+}
+
+fn parse_row(chunk: &[u8], line: u64) -> Result<Row, RowError> {
+    // the last field must be closed by an unescaped quote
+    let closed = chunk.last() == Some(&b'"') && {
+        let backslashes = chunk[..chunk.len() - 1].iter().rev().take_while(|&&b| b == b'\\').count();
+        backslashes % 2 == 0 && chunk.len() >= 2
+    };
+    if !closed {
+        return Err(RowError::Unbalanced { line });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .double_quote(false)
+        .escape(Some(b'\\'))
+        .buffer_capacity(chunk.len().clamp(64, 1 << 16))
+        .from_reader(chunk);
+    let mut rec = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => return Err(RowError::Columns { line, found: 0 }),
+        Err(source) => return Err(RowError::Csv { line, source }),
+    }
+    if reader.read_byte_record(&mut csv::ByteRecord::new()).unwrap_or(false) {
+        // more than one record in the chunk: a quote left open in the middle of the row
+        return Err(RowError::Unbalanced { line });
+    }
+    row(&rec, line)
 }
 
 fn row(rec: &csv::ByteRecord, line: u64) -> Result<Row, RowError> {
@@ -130,6 +278,67 @@ mod tests {
         assert_eq!(rows[0].line, 1);
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[1].references, ["09LONDON1", "09PARIS2"]);
+    }
+
+    #[test]
+    fn a_field_may_end_with_a_line_break() {
+        let data = "\"1\",\"d\",\"09LONDON1\",\"o\",\"S\",\"\",\"H\",\"B1 \n\"\n\"2\",\"d\",\"09LONDON2\",\"o\",\"S\",\"\",\"H\",\"B2\"\n";
+        let rows: Vec<_> = Reader::new(data.as_bytes()).map(Result::unwrap).collect();
+        assert_eq!(rows[0].body, "B1 \n");
+        assert_eq!(rows[1].body, "B2");
+    }
+
+    #[test]
+    fn rows_across_read_blocks() {
+        // rows larger than the read block, and boundaries falling on block edges
+        let body = "x".repeat(BLOCK - 40);
+        let mut data = String::new();
+        for i in 1..=5 {
+            data.push_str(&format!("\"{i}\",\"d\",\"09LONDON{i}\",\"o\",\"S\",\"\",\"H\",\"{body}\n\"\n"));
+        }
+        let rows: Vec<_> = Reader::new(data.as_bytes()).map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 5);
+        assert!(rows.iter().all(|r| r.body.len() == body.len() + 1));
+        assert_eq!(rows[4].line, 9);
+    }
+
+    #[test]
+    fn an_unbalanced_quote_costs_only_its_row() {
+        let data = "\"1\",\"d\",\"09LONDON1\",\"o\",\"S\",\"\",\"H\",\"B1\"\n\
+                    \"2\",\"d\",\"09LONDON2\",\"o\",\"S\",\"\",\"H\",\"B2 unbalanced\n\
+                    \"3\",\"d\",\"09LONDON3\",\"o\",\"S\",\"\",\"H\",\"B3\"\n\
+                    \"4\",\"d\",\"09LONDON4\",\"o\",\"S\",\"\",\"H\",\"B4 \\\"quoted\\\"\n\\\"5\\\",\\\"x\\\"\"\n\
+                    \"5\",\"d\",\"09LONDON5\",\"o\",\"S\",\"\",\"H\",\"B5";
+        let rows: Vec<_> = Reader::new(data.as_bytes()).collect();
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0].as_ref().unwrap().body, "B1");
+        assert!(matches!(rows[1], Err(RowError::Unbalanced { line: 2 })));
+        assert_eq!(rows[2].as_ref().unwrap().body, "B3");
+        assert_eq!(rows[3].as_ref().unwrap().body, "B4 \"quoted\"\n\"5\",\"x\"");
+        assert!(matches!(rows[4], Err(RowError::Unbalanced { line: 6 })));
+    }
+
+    #[test]
+    fn a_read_error_stops_after_the_good_rows() {
+        struct Failing(Vec<u8>, bool);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.1 {
+                    return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "corrupt deflate stream"));
+                }
+                self.1 = true;
+                let n = self.0.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                Ok(n)
+            }
+        }
+        let data = b"\"1\",\"d\",\"09LONDON1\",\"o\",\"S\",\"\",\"H\",\"B1\"\n\"2\",\"d\",\"09LON".to_vec();
+        let rows: Vec<_> = Reader::new(Failing(data, false)).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].as_ref().unwrap().reference_id, "09LONDON1");
+        let e = rows[1].as_ref().unwrap_err();
+        assert!(matches!(e, RowError::Io { .. }), "{e}");
+        assert_eq!(e.location(), format!("byte {}", 54));
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! Reading the archive: statistics, one cable, its versions, and diffs between them.
+
+use cablegate_cable::refid;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::{Archive, Error, Result};
+
+/// `cablegate stats`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Cables the archive holds text for.
+    pub held: u64,
+    /// Versions stored, all cables together.
+    pub versions: u64,
+    /// Cables in the catalogue (`None` before a catalogue is loaded).
+    pub total: Option<u64>,
+    /// Catalogue entries the archive holds text for.
+    pub held_of_total: Option<u64>,
+    pub per_year: Vec<(i64, u64)>,
+    pub per_classification: Vec<(String, u64)>,
+    /// Every origin, most cables first.
+    pub per_origin: Vec<(String, u64)>,
+}
+
+/// One cable's current state in the archive.
+#[derive(Debug, Clone, Serialize)]
+pub struct CableInfo {
+    pub reference_id: String,
+    pub canonical_id: String,
+    pub release_number: Option<i64>,
+    pub created: Option<String>,
+    pub classification: Option<String>,
+    pub origin: Option<String>,
+    pub subject: Option<String>,
+    pub current_version: u32,
+    pub tags: Vec<String>,
+}
+
+/// One version of a cable's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub version: u32,
+    pub seen_at: String,
+    pub source: String,
+    pub released: Option<String>,
+    /// BLAKE3 of header, NUL, body, in hex.
+    pub hash: String,
+    pub bytes: u64,
+}
+
+impl Archive {
+    /// Counts for `cablegate stats`.
+    pub fn stats(&self) -> Result<Stats> {
+        let c = &self.conn;
+        let sql = |e| self.sql(e);
+        let count =
+            |q: &str| -> Result<u64> { c.query_row(q, [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(sql) };
+        let pairs_i = |q: &str| -> Result<Vec<(i64, u64)>> {
+            let mut s = c.prepare(q).map_err(sql)?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(sql)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        };
+        let pairs_s = |q: &str| -> Result<Vec<(String, u64)>> {
+            let mut s = c.prepare(q).map_err(sql)?;
+            let rows = s
+                .query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, i64>(1)? as u64)))
+                .map_err(sql)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        };
+        let total = count("SELECT count(*) FROM catalog")?;
+        let (total, held_of_total) = if total == 0 {
+            (None, None)
+        } else {
+            (
+                Some(total),
+                Some(count("SELECT count(*) FROM catalog WHERE reference_id IN (SELECT reference_id FROM cables)")?),
+            )
+        };
+        Ok(Stats {
+            held: count("SELECT count(*) FROM cables")?,
+            versions: count("SELECT count(*) FROM versions")?,
+            total,
+            held_of_total,
+            per_year: pairs_i("SELECT year, count(*) FROM cables WHERE year IS NOT NULL GROUP BY year ORDER BY year")?,
+            per_classification: pairs_s(
+                "SELECT classification, count(*) FROM cables GROUP BY classification ORDER BY count(*) DESC, classification",
+            )?,
+            per_origin: pairs_s("SELECT origin, count(*) FROM cables GROUP BY origin ORDER BY count(*) DESC, origin")?,
+        })
+    }
+
+    /// Finds a cable by its published or its canonical reference id, in any case.
+    fn cable_row(&self, id: &str) -> Result<(i64, String)> {
+        let upper = id.trim().to_ascii_uppercase();
+        let canonical = refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
+        self.conn
+            .query_row(
+                "SELECT id, reference_id FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
+                 ORDER BY reference_id = ?1 DESC LIMIT 1",
+                params![upper, canonical],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| Error::NoSuchCable(id.trim().to_owned()))
+    }
+
+    /// A cable's current metadata.
+    pub fn cable(&self, id: &str) -> Result<CableInfo> {
+        let (rowid, _) = self.cable_row(id)?;
+        let sql = |e| self.sql(e);
+        let mut info = self
+            .conn
+            .query_row(
+                "SELECT reference_id, canonical_id, release_number, created, classification, origin, subject, current_version
+                 FROM cables WHERE id = ?1",
+                [rowid],
+                |r| {
+                    Ok(CableInfo {
+                        reference_id: r.get(0)?,
+                        canonical_id: r.get(1)?,
+                        release_number: r.get(2)?,
+                        created: r.get(3)?,
+                        classification: r.get(4)?,
+                        origin: r.get(5)?,
+                        subject: r.get(6)?,
+                        current_version: r.get(7)?,
+                        tags: Vec::new(),
+                    })
+                },
+            )
+            .map_err(sql)?;
+        let mut s = self.conn.prepare("SELECT tag FROM tags WHERE cable_id = ?1 ORDER BY position").map_err(sql)?;
+        info.tags = s.query_map([rowid], |r| r.get(0)).map_err(sql)?.collect::<rusqlite::Result<_>>().map_err(sql)?;
+        Ok(info)
+    }
+
+    /// Every version of a cable's text, oldest first.
+    pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
+        let (rowid, _) = self.cable_row(id)?;
+        let sql = |e| self.sql(e);
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT version, seen_at, source, released, hash, length(header) + length(body) FROM versions
+                 WHERE cable_id = ?1 ORDER BY version",
+            )
+            .map_err(sql)?;
+        let rows = s
+            .query_map([rowid], |r| {
+                let hash: Vec<u8> = r.get(4)?;
+                Ok(VersionInfo {
+                    version: r.get(0)?,
+                    seen_at: r.get(1)?,
+                    source: r.get(2)?,
+                    released: r.get(3)?,
+                    hash: hash.iter().map(|b| format!("{b:02x}")).collect(),
+                    bytes: r.get::<_, i64>(5)? as u64,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sql)
+    }
+
+    /// The header and body of one version.
+    pub fn version_text(&self, id: &str, version: u32) -> Result<(String, String)> {
+        let (rowid, reference_id) = self.cable_row(id)?;
+        let found = self
+            .conn
+            .query_row(
+                "SELECT header, body FROM versions WHERE cable_id = ?1 AND version = ?2",
+                params![rowid, version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        match found {
+            Some(t) => Ok(t),
+            None => {
+                let count = self.versions(id)?.len() as u32;
+                Err(Error::NoSuchVersion { id: reference_id, version, count })
+            }
+        }
+    }
+
+    /// A unified diff, line by line, from version `a` to version `b` of a cable.
+    pub fn diff(&self, id: &str, a: u32, b: u32) -> Result<String> {
+        let (ha, ba) = self.version_text(id, a)?;
+        let (hb, bb) = self.version_text(id, b)?;
+        let (old, new) = (format!("{ha}\n\n{ba}\n"), format!("{hb}\n\n{bb}\n"));
+        let diff = similar::TextDiff::from_lines(&old, &new);
+        let reference_id = self.cable_row(id)?.1;
+        Ok(diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("{reference_id} version {a}"), &format!("{reference_id} version {b}"))
+            .to_string())
+    }
+}
