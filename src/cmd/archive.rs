@@ -23,6 +23,9 @@ pub struct ImportArgs {
     /// Print a machine-readable summary (JSON) on standard output
     #[arg(long)]
     json: bool,
+    /// New cables per transaction: what is committed survives an interrupted import
+    #[arg(long, value_name = "N", hide = true)]
+    commit_every: Option<usize>,
 }
 
 pub fn import(data: DataDir, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -61,7 +64,8 @@ pub fn import(data: DataDir, args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
         None => {}
     };
-    let summary = archive.import(&args.paths, &ImportOptions { progress: Some(&report) })?;
+    let summary =
+        archive.import(&args.paths, &ImportOptions { progress: Some(&report), commit_every: args.commit_every })?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -133,10 +137,32 @@ pub struct StatsArgs {
     /// How many origins to list (all with --json)
     #[arg(long, default_value_t = 25)]
     top: usize,
+    /// Also check the archive whole: SQLite's integrity, and every version's text against its hash
+    #[arg(long)]
+    check: bool,
 }
 
 pub fn stats(data: DataDir, args: StatsArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_existing(&data.path)?;
+    if args.check {
+        let c = archive.check()?;
+        for p in &c.problems {
+            eprintln!("problem: {p}");
+        }
+        eprintln!(
+            "check: {} cables, {} versions, {}",
+            thousands(c.cables),
+            thousands(c.versions),
+            if c.problems.is_empty() {
+                "all texts match their hashes".to_owned()
+            } else {
+                format!("{} problems", c.problems.len())
+            }
+        );
+        if !c.problems.is_empty() {
+            return Ok(ExitCode::from(1));
+        }
+    }
     let s = archive.stats()?;
     if args.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &s)?;

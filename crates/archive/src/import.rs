@@ -88,6 +88,8 @@ pub struct Progress {
 pub struct ImportOptions<'a> {
     /// Called every few hundred records, on the calling thread.
     pub progress: Option<&'a dyn Fn(&Progress)>,
+    /// New texts per transaction (default 20,000). What is committed survives an interruption.
+    pub commit_every: Option<usize>,
 }
 
 /// What an import did, and where its time went.
@@ -140,13 +142,21 @@ pub struct Record {
 }
 
 enum Item {
-    Record(Record),
+    Record(Box<Record>, [u8; 32]),
+    Unchanged,
     Reject(Reject),
+}
+
+/// A new text, parsed.
+struct Parsed {
+    record: Record,
+    cable: Cable,
+    hash: [u8; 32],
 }
 
 enum Work {
     Unchanged,
-    Store(Box<(Record, Cable, [u8; 32])>),
+    Store(Box<Parsed>),
     Reject(Reject),
 }
 
@@ -272,16 +282,27 @@ fn reject(file: &Path, location: impl Into<String>, reason: impl Into<String>) -
     Item::Reject(Reject { file: file.to_owned(), location: location.into(), reason: reason.into() })
 }
 
-/// The read stage: every source, in order, into records and rejects. Returns its busy time.
-fn read_sources(sources: Vec<Source>, out: SyncSender<Vec<Item>>, bytes: Arc<AtomicU64>) -> Duration {
+/// The read stage: every source, in order, into records and rejects; each record is checked and
+/// hashed here, and a text the archive holds goes no further. `known` holds every version hash
+/// the archive has, by reference id. Returns its busy time.
+fn read_sources(
+    sources: Vec<Source>,
+    out: SyncSender<Vec<Item>>,
+    bytes: Arc<AtomicU64>,
+    mut known: HashMap<String, Vec<[u8; 32]>>,
+) -> Duration {
     let mut busy = Duration::ZERO;
     let mut batcher = Batcher::new(out);
     let mut t = Instant::now();
     // time spent waiting for the next stage is not busy time
     macro_rules! send {
         ($item:expr) => {{
+            let item = match $item {
+                Item::Record(r, _) => check(r, &mut known),
+                other => other,
+            };
             busy += t.elapsed();
-            let ok = batcher.push($item);
+            let ok = batcher.push(item);
             t = Instant::now();
             if !ok {
                 return busy;
@@ -303,19 +324,22 @@ fn read_sources(sources: Vec<Source>, out: SyncSender<Vec<Item>>, bytes: Arc<Ato
                 loop {
                     match reader.next() {
                         None => break,
-                        Some(Ok(row)) => send!(Item::Record(Record {
-                            release_number: row.id.trim().parse().ok(),
-                            reference_id: row.reference_id,
-                            created: Some(row.created),
-                            classification: Some(row.classification),
-                            origin: Some(row.origin),
-                            released: None,
-                            seen_at: None,
-                            header: row.header,
-                            body: row.body,
-                            file: file.clone(),
-                            location: format!("line {}", row.line),
-                        })),
+                        Some(Ok(row)) => send!(Item::Record(
+                            Box::new(Record {
+                                release_number: row.id.trim().parse().ok(),
+                                reference_id: row.reference_id,
+                                created: Some(row.created),
+                                classification: Some(row.classification),
+                                origin: Some(row.origin),
+                                released: None,
+                                seen_at: None,
+                                header: row.header,
+                                body: row.body,
+                                file: file.clone(),
+                                location: format!("line {}", row.line),
+                            }),
+                            [0; 32]
+                        )),
                         Some(Err(e @ release_csv::RowError::Io { .. })) => {
                             send!(reject(&source.path, e.location(), e.reason()));
                             break;
@@ -353,19 +377,22 @@ fn read_sources(sources: Vec<Source>, out: SyncSender<Vec<Item>>, bytes: Arc<Ato
                     match jsonl::read_line(text) {
                         Ok(entries) => {
                             for e in entries {
-                                send!(Item::Record(Record {
-                                    reference_id: e.reference_id,
-                                    release_number: e.release_number,
-                                    created: e.created,
-                                    classification: e.classification,
-                                    origin: e.origin,
-                                    released: e.released,
-                                    seen_at: e.seen_at,
-                                    header: e.header,
-                                    body: e.body,
-                                    file: file.clone(),
-                                    location: format!("line {number}"),
-                                }))
+                                send!(Item::Record(
+                                    Box::new(Record {
+                                        reference_id: e.reference_id,
+                                        release_number: e.release_number,
+                                        created: e.created,
+                                        classification: e.classification,
+                                        origin: e.origin,
+                                        released: e.released,
+                                        seen_at: e.seen_at,
+                                        header: e.header,
+                                        body: e.body,
+                                        file: file.clone(),
+                                        location: format!("line {number}"),
+                                    }),
+                                    [0; 32]
+                                ))
                             }
                         }
                         Err(reason) => send!(reject(&source.path, format!("line {number}"), reason)),
@@ -384,19 +411,22 @@ fn read_sources(sources: Vec<Source>, out: SyncSender<Vec<Item>>, bytes: Arc<Ato
                     continue;
                 };
                 match html::read_page(&text) {
-                    Ok(p) => send!(Item::Record(Record {
-                        reference_id: p.reference_id,
-                        release_number: None,
-                        created: p.created,
-                        classification: p.classification,
-                        origin: p.origin,
-                        released: p.released,
-                        seen_at: None,
-                        header: p.header,
-                        body: p.body,
-                        file: file.clone(),
-                        location: String::new(),
-                    })),
+                    Ok(p) => send!(Item::Record(
+                        Box::new(Record {
+                            reference_id: p.reference_id,
+                            release_number: None,
+                            created: p.created,
+                            classification: p.classification,
+                            origin: p.origin,
+                            released: p.released,
+                            seen_at: None,
+                            header: p.header,
+                            body: p.body,
+                            file: file.clone(),
+                            location: String::new(),
+                        }),
+                        [0; 32]
+                    )),
                     Err(reason) => send!(reject(&source.path, "", reason)),
                 }
             }
@@ -415,13 +445,8 @@ pub(crate) fn text_hash(header: &str, body: &str) -> [u8; 32] {
     *h.finalize().as_bytes()
 }
 
-/// The parse stage: validate, hash, and parse what is new. `known` holds every version hash the
-/// archive has, by reference id. Returns its busy time.
-fn parse_records(
-    input: Receiver<Vec<Item>>,
-    out: SyncSender<Vec<Work>>,
-    mut known: HashMap<String, Vec<[u8; 32]>>,
-) -> Duration {
+/// The parse stage: parse each new text. Returns its busy time.
+fn parse_records(input: Receiver<Vec<Item>>, out: SyncSender<Vec<Work>>) -> Duration {
     let mut busy = Duration::ZERO;
     let mut batcher = Batcher::new(out);
     for batch in input {
@@ -430,7 +455,21 @@ fn parse_records(
         for item in batch {
             works.push(match item {
                 Item::Reject(r) => Work::Reject(r),
-                Item::Record(r) => check_and_parse(r, &mut known),
+                Item::Unchanged => Work::Unchanged,
+                Item::Record(mut record, hash) => {
+                    let meta = Meta {
+                        reference_id: Some(record.reference_id.trim()),
+                        created: record.created.as_deref(),
+                        classification: record.classification.as_deref(),
+                        origin: record.origin.as_deref(),
+                    };
+                    let header = std::mem::take(&mut record.header);
+                    let body = std::mem::take(&mut record.body);
+                    let mut cable = cablegate_cable::parse_owned(&meta, header, body);
+                    // the writer needs the text and the browse fields, not the paragraphs
+                    cable.paragraphs = Vec::new();
+                    Work::Store(Box::new(Parsed { record: *record, cable, hash }))
+                }
             });
         }
         busy += t.elapsed();
@@ -444,9 +483,11 @@ fn parse_records(
     busy
 }
 
-fn check_and_parse(r: Record, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Work {
+/// Validates a record and hashes its text: a reject, `Unchanged` for a text the archive holds,
+/// or the record with its hash.
+fn check(r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Item {
     let bad = |r: &Record, reason: String| {
-        Work::Reject(Reject { file: r.file.to_path_buf(), location: r.location.clone(), reason })
+        Item::Reject(Reject { file: r.file.to_path_buf(), location: r.location.clone(), reason })
     };
     let id = r.reference_id.trim();
     if id.is_empty() {
@@ -463,17 +504,10 @@ fn check_and_parse(r: Record, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Wor
     let hash = text_hash(&r.header, &r.body);
     let versions = known.entry(id.to_owned()).or_default();
     if versions.contains(&hash) {
-        return Work::Unchanged;
+        return Item::Unchanged;
     }
     versions.push(hash);
-    let meta = Meta {
-        reference_id: Some(id),
-        created: r.created.as_deref(),
-        classification: r.classification.as_deref(),
-        origin: r.origin.as_deref(),
-    };
-    let cable = cablegate_cable::parse(&meta, &r.header, &r.body);
-    Work::Store(Box::new((r, cable, hash)))
+    Item::Record(r, hash)
 }
 
 impl Archive {
@@ -531,18 +565,25 @@ impl Archive {
             let bytes = bytes.clone();
             std::thread::Builder::new()
                 .name("import-read".into())
-                .spawn(move || read_sources(sources, items_tx, bytes))
+                .spawn(move || read_sources(sources, items_tx, bytes, known))
                 .expect("spawn a thread")
         };
         let parser = std::thread::Builder::new()
             .name("import-parse".into())
-            .spawn(move || parse_records(items_rx, work_tx, known))
+            .spawn(move || parse_records(items_rx, work_tx))
             .expect("spawn a thread");
 
         let now = crate::now_iso();
         let mut writing = Duration::ZERO;
         let mut since_commit = 0usize;
         let mut records = 0u64;
+        // a transaction of many thousand cables touches far more pages than SQLite's default
+        // 2 MB cache: with it, SQLite spills pages to the WAL mid-transaction and reads them back
+        self.conn.pragma_update(None, "cache_size", -262_144).map_err(|e| self.sql(e))?;
+        let texts = self.texts_dir();
+        let mut pack = crate::texts::PackWriter::open(&self.conn, &texts)
+            .map_err(|source| Error::Io { path: texts.clone(), source })?;
+        let pack_err = |source| Error::Io { path: texts.clone(), source };
         let mut tx = self.conn.transaction().map_err(|source| Error::Sqlite { path: self.path.clone(), source })?;
         let path = self.path.clone();
         let sql = |source| Error::Sqlite { path: path.clone(), source };
@@ -556,9 +597,9 @@ impl Archive {
                         summary.rejected += 1;
                         summary.rejects.push(r);
                     }
-                    Work::Store(stored) => {
-                        let (record, cable, hash) = *stored;
-                        let is_new = store(&tx, &mut ids, &record, &cable, &hash, &now).map_err(sql)?;
+                    Work::Store(parsed) => {
+                        let at = pack.append(&tx, &parsed.cable.header, &parsed.cable.body).map_err(pack_err)?;
+                        let is_new = store(&tx, &mut ids, &parsed, at, &now).map_err(sql)?;
                         if is_new {
                             summary.imported += 1;
                         } else {
@@ -568,7 +609,8 @@ impl Archive {
                     }
                 }
             }
-            if since_commit >= COMMIT_EVERY {
+            if since_commit >= options.commit_every.unwrap_or(COMMIT_EVERY).max(1) {
+                pack.sync(&tx).map_err(pack_err)?;
                 tx.commit().map_err(sql)?;
                 tx = self.conn.transaction().map_err(sql)?;
                 since_commit = 0;
@@ -591,6 +633,7 @@ impl Archive {
             ],
         )
         .map_err(sql)?;
+        pack.sync(&tx).map_err(pack_err)?;
         tx.commit().map_err(sql)?;
         writing += t.elapsed();
         let reading = reader.join().expect("the read stage does not panic");
@@ -624,11 +667,11 @@ struct Held {
 fn store(
     tx: &Transaction,
     ids: &mut HashMap<String, Held>,
-    record: &Record,
-    cable: &Cable,
-    hash: &[u8; 32],
+    parsed: &Parsed,
+    at: crate::texts::Location,
     now: &str,
 ) -> rusqlite::Result<bool> {
+    let Parsed { record, cable, hash } = parsed;
     let seen_at = record.seen_at.as_deref().unwrap_or(now);
     let given = |present: bool, v: Option<&str>| if present { v.map(str::to_owned) } else { None };
     let created_given = record.created.as_deref().is_some_and(|c| !c.trim().is_empty());
@@ -696,15 +739,16 @@ fn store(
         format!("{}:{}", record.file.display(), record.location)
     };
     tx.prepare_cached(
-        "INSERT INTO versions (cable_id, version, hash, header, body, seen_at, source, released)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO versions (cable_id, version, hash, pack, offset, length, seen_at, source, released)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         cable_id,
         version,
         &hash[..],
-        record.header,
-        record.body,
+        at.pack,
+        at.offset as i64,
+        at.length as i64,
         seen_at,
         source,
         record.released

@@ -2,7 +2,7 @@
 //! the catalogue of the whole collection.
 //!
 //! It lives in a data folder as one SQLite file (`archive.sqlite`, WAL) with a versioned schema
-//! ([`schema`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
+//! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
 //! [`jsonl`]) as streams and parses every cable with `cablegate-cable` on the way in.
 
 pub mod catalog;
@@ -12,6 +12,7 @@ pub mod jsonl;
 pub mod query;
 pub mod release_csv;
 pub mod schema;
+pub mod texts;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -102,6 +103,11 @@ impl Archive {
         conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(sql)?;
         schema::migrate_to(&mut conn, target).map_err(sql)?;
         Ok(Archive { conn, path: path.to_owned() })
+    }
+
+    /// The folder of text packs, beside the SQLite file.
+    pub fn texts_dir(&self) -> PathBuf {
+        self.path.with_file_name("texts")
     }
 
     /// The archive's SQLite file.

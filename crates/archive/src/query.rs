@@ -46,10 +46,71 @@ pub struct VersionInfo {
     pub released: Option<String>,
     /// BLAKE3 of header, NUL, body, in hex.
     pub hash: String,
+    /// Bytes of text (header and body).
     pub bytes: u64,
 }
 
+/// What [`Archive::check`] found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Check {
+    pub cables: u64,
+    pub versions: u64,
+    /// Problems, each naming the cable and version; empty when all is well.
+    pub problems: Vec<String>,
+}
+
 impl Archive {
+    /// Checks the archive whole: SQLite's own integrity check, every cable has its current
+    /// version, and every version's text is in its pack with the hash recorded for it.
+    pub fn check(&self) -> Result<Check> {
+        let sql = |e| self.sql(e);
+        let mut out = Check::default();
+        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(sql)?;
+        if integrity != "ok" {
+            out.problems.push(format!("sqlite integrity check: {integrity}"));
+        }
+        out.cables =
+            self.conn.query_row("SELECT count(*) FROM cables", [], |r| r.get::<_, i64>(0)).map_err(sql)? as u64;
+        let orphans: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM cables c WHERE NOT EXISTS
+                 (SELECT 1 FROM versions v WHERE v.cable_id = c.id AND v.version = c.current_version)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        if orphans > 0 {
+            out.problems.push(format!("{orphans} cables lack their current version"));
+        }
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT c.reference_id, v.version, v.hash, v.pack, v.offset, v.length FROM versions v
+                 JOIN cables c ON c.id = v.cable_id ORDER BY v.pack, v.offset",
+            )
+            .map_err(sql)?;
+        let mut rows = s.query([]).map_err(sql)?;
+        let dir = self.texts_dir();
+        while let Some(r) = rows.next().map_err(sql)? {
+            out.versions += 1;
+            let id: String = r.get(0).map_err(sql)?;
+            let version: u32 = r.get(1).map_err(sql)?;
+            let hash: Vec<u8> = r.get(2).map_err(sql)?;
+            let at = crate::texts::Location {
+                pack: r.get(3).map_err(sql)?,
+                offset: r.get::<_, i64>(4).map_err(sql)? as u64,
+                length: r.get::<_, i64>(5).map_err(sql)? as u64,
+            };
+            match crate::texts::read(&dir, at) {
+                Ok((header, body)) if crate::import::text_hash(&header, &body)[..] == hash[..] => {}
+                Ok(_) => out.problems.push(format!("{id} version {version}: the text does not match its hash")),
+                Err(e) => out.problems.push(format!("{id} version {version}: cannot read its text: {e}")),
+            }
+        }
+        Ok(out)
+    }
+
     /// Counts for `cablegate stats`.
     pub fn stats(&self) -> Result<Stats> {
         let c = &self.conn;
@@ -143,7 +204,7 @@ impl Archive {
         let mut s = self
             .conn
             .prepare(
-                "SELECT version, seen_at, source, released, hash, length(header) + length(body) FROM versions
+                "SELECT version, seen_at, source, released, hash, length FROM versions
                  WHERE cable_id = ?1 ORDER BY version",
             )
             .map_err(sql)?;
@@ -166,15 +227,29 @@ impl Archive {
     /// The header and body of one version.
     pub fn version_text(&self, id: &str, version: u32) -> Result<(String, String)> {
         let (rowid, reference_id) = self.cable_row(id)?;
-        let found = self
+        let found: Option<crate::texts::Location> = self
             .conn
             .query_row(
-                "SELECT header, body FROM versions WHERE cable_id = ?1 AND version = ?2",
+                "SELECT pack, offset, length FROM versions WHERE cable_id = ?1 AND version = ?2",
                 params![rowid, version],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(crate::texts::Location {
+                        pack: r.get(0)?,
+                        offset: r.get::<_, i64>(1)? as u64,
+                        length: r.get::<_, i64>(2)? as u64,
+                    })
+                },
             )
             .optional()
             .map_err(|e| self.sql(e))?;
+        let found =
+            match found {
+                Some(at) => Some(crate::texts::read(&self.texts_dir(), at).map_err(|source| Error::Io {
+                    path: crate::texts::pack_path(&self.texts_dir(), at.pack),
+                    source,
+                })?),
+                None => None,
+            };
         match found {
             Some(t) => Ok(t),
             None => {

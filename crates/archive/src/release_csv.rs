@@ -32,8 +32,7 @@ pub enum RowError {
     Utf8 { line: u64, column: usize },
     #[error("line {line}: unbalanced quote: the row's last field is not closed")]
     Unbalanced { line: u64 },
-    #[error("line {line}: {source}")]
-    Csv { line: u64, source: csv::Error },
+
     /// The input could not be read on (a truncated `.gz`, a read error): reading stops here.
     #[error("byte {offset}: the file is truncated or unreadable after this point ({source})")]
     Io { offset: u64, line: u64, source: std::io::Error },
@@ -46,7 +45,6 @@ impl RowError {
             RowError::Columns { found, .. } => format!("expected 8 columns, found {found}"),
             RowError::Utf8 { column, .. } => format!("column {column} is not valid UTF-8"),
             RowError::Unbalanced { .. } => "unbalanced quote: the row's last field is not closed".into(),
-            RowError::Csv { source, .. } => source.to_string(),
             RowError::Io { source, .. } => format!("the file is truncated or unreadable after this point ({source})"),
         }
     }
@@ -64,7 +62,6 @@ impl RowError {
             RowError::Columns { line, .. }
             | RowError::Utf8 { line, .. }
             | RowError::Unbalanced { line }
-            | RowError::Csv { line, .. }
             | RowError::Io { line, .. } => *line,
         }
     }
@@ -88,9 +85,15 @@ pub struct Reader<R: Read> {
     eof: bool,
     failed: bool,
     finder: memchr::memmem::Finder<'static>,
+    /// One CSV state machine for every row (building one costs more than reading a row).
+    core: csv_core::Reader,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
 }
 
 const BLOCK: usize = 1 << 20;
+/// More fields than this in a row is reported as such, not read.
+const MAX_FIELDS: usize = 64;
 
 impl<R: Read> Reader<R> {
     pub fn new(input: R) -> Self {
@@ -103,6 +106,9 @@ impl<R: Read> Reader<R> {
             eof: false,
             failed: false,
             finder: memchr::memmem::Finder::new(b"\n\"").into_owned(),
+            core: csv_core::ReaderBuilder::new().double_quote(false).escape(Some(b'\\')).build(),
+            fields: Vec::new(),
+            ends: vec![0; MAX_FIELDS],
         }
     }
 
@@ -209,11 +215,18 @@ impl<R: Read> Iterator for Reader<R> {
         while let [rest @ .., b'\r'] = chunk {
             chunk = rest;
         }
-        Some(parse_row(chunk, line))
+        Some(parse_row(&mut self.core, &mut self.fields, &mut self.ends, chunk, line))
     }
 }
 
-fn parse_row(chunk: &[u8], line: u64) -> Result<Row, RowError> {
+fn parse_row(
+    core: &mut csv_core::Reader,
+    fields: &mut Vec<u8>,
+    ends: &mut [usize],
+    chunk: &[u8],
+    line: u64,
+) -> Result<Row, RowError> {
+    use csv_core::ReadRecordResult as R;
     // the last field must be closed by an unescaped quote
     let closed = chunk.last() == Some(&b'"') && {
         let backslashes = chunk[..chunk.len() - 1].iter().rev().take_while(|&&b| b == b'\\').count();
@@ -222,43 +235,57 @@ fn parse_row(chunk: &[u8], line: u64) -> Result<Row, RowError> {
     if !closed {
         return Err(RowError::Unbalanced { line });
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .double_quote(false)
-        .escape(Some(b'\\'))
-        .buffer_capacity(chunk.len().clamp(64, 1 << 16))
-        .from_reader(chunk);
-    let mut rec = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut rec) {
-        Ok(true) => {}
-        Ok(false) => return Err(RowError::Columns { line, found: 0 }),
-        Err(source) => return Err(RowError::Csv { line, source }),
+    // unescaped fields are never longer than the row
+    core.reset();
+    fields.clear();
+    fields.resize(chunk.len() + 1, 0);
+    let (mut input, mut n_out, mut n_ends) = (chunk, 0, 0);
+    loop {
+        let (result, n_in, out, e) = core.read_record(input, &mut fields[n_out..], &mut ends[n_ends..]);
+        input = &input[n_in..];
+        n_out += out;
+        n_ends += e;
+        match result {
+            R::InputEmpty if input.is_empty() && n_in == 0 && out == 0 && e == 0 => {
+                return Err(RowError::Columns { line, found: n_ends })
+            }
+            R::InputEmpty => input = &[],
+            R::OutputEndsFull => return Err(RowError::Columns { line, found: MAX_FIELDS + 1 }),
+            R::OutputFull => return Err(RowError::Unbalanced { line }),
+            R::Record | R::End => break,
+        }
     }
-    if reader.read_byte_record(&mut csv::ByteRecord::new()).unwrap_or(false) {
-        // more than one record in the chunk: a quote left open in the middle of the row
+    if !input.is_empty() {
+        // more than one record in the row: a quote left open in the middle
         return Err(RowError::Unbalanced { line });
     }
-    row(&rec, line)
-}
-
-fn row(rec: &csv::ByteRecord, line: u64) -> Result<Row, RowError> {
-    if rec.len() != 8 {
-        return Err(RowError::Columns { line, found: rec.len() });
+    if n_ends != 8 {
+        return Err(RowError::Columns { line, found: n_ends });
     }
-    let field = |i: usize| -> Result<String, RowError> {
-        std::str::from_utf8(&rec[i]).map(str::to_owned).map_err(|_| RowError::Utf8 { line, column: i + 1 })
+    let mut start = 0;
+    let mut field = |i: usize| -> Result<String, RowError> {
+        let end = ends[i];
+        let text = std::str::from_utf8(&fields[start..end]).map_err(|_| RowError::Utf8 { line, column: i + 1 });
+        start = end;
+        text.map(str::to_owned)
     };
+    let id = field(0)?;
+    let created = field(1)?;
+    let reference_id = field(2)?;
+    let origin = field(3)?;
+    let classification = field(4)?;
     let references = field(5)?;
+    let header = field(6)?;
+    let body = field(7)?;
     Ok(Row {
-        id: field(0)?,
-        created: field(1)?,
-        reference_id: field(2)?,
-        origin: field(3)?,
-        classification: field(4)?,
+        id,
+        created,
+        reference_id,
+        origin,
+        classification,
         references: references.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-        header: field(6)?,
-        body: field(7)?,
+        header,
+        body,
         line,
     })
 }

@@ -33,13 +33,20 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX cables_origin ON cables(origin);
     CREATE INDEX cables_classification ON cables(classification);
 
+    -- append-only files of texts; bytes past `length` are left from an interrupted import
+    CREATE TABLE packs (
+        id     INTEGER PRIMARY KEY,
+        length INTEGER NOT NULL
+    );
+
     CREATE TABLE versions (
         id        INTEGER PRIMARY KEY,
         cable_id  INTEGER NOT NULL REFERENCES cables(id),
         version   INTEGER NOT NULL,             -- 1, 2, ... in the order the archive saw them
         hash      BLOB NOT NULL,                -- BLAKE3 of header, NUL, body
-        header    TEXT NOT NULL,
-        body      TEXT NOT NULL,
+        pack      INTEGER NOT NULL REFERENCES packs(id), -- the text (header, NUL, body) is in
+        offset    INTEGER NOT NULL,             --   texts/pack-NNNNNN.dat at this offset,
+        length    INTEGER NOT NULL,             --   this many bytes
         seen_at   TEXT NOT NULL,                -- when this text was first seen (ISO 8601)
         source    TEXT NOT NULL,                -- where it came from: file and line
         released  TEXT,                         -- the release time the source gives, if any

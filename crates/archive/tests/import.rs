@@ -182,7 +182,7 @@ fn bad_records_are_reported_and_the_rest_imported() {
     write(&path, &bytes);
 
     let mut a = Archive::open(&dir.path().join("data")).unwrap();
-    let s = import(&mut a, &[path.clone()]);
+    let s = import(&mut a, std::slice::from_ref(&path));
     assert_eq!(s.imported, 7, "the good rows around the bad ones: {:#?}", s.rejects);
     assert_eq!(s.rejected, 6, "{:#?}", s.rejects);
     let reasons: Vec<String> = s.rejects.iter().map(|r| r.to_string()).collect();
@@ -212,7 +212,7 @@ fn a_truncated_file_keeps_what_came_before_and_loses_nothing_stored() {
     let full = gz.finish().unwrap();
     let cut = dir.path().join("cut.csv.gz");
     write(&cut, &full[..full.len() * 2 / 3]);
-    let s = import(&mut a, &[cut.clone()]);
+    let s = import(&mut a, std::slice::from_ref(&cut));
     assert!(s.imported >= 1, "rows before the cut are imported");
     assert_eq!(s.rejected, 1, "{:#?}", s.rejects);
     let r = s.rejects[0].to_string();

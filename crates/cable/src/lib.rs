@@ -38,13 +38,18 @@ pub struct Meta<'a> {
 
 /// Parses a cable given as release metadata, header and body (the CSV's columns 7 and 8).
 pub fn parse(meta: &Meta, header: &str, body: &str) -> Cable {
+    parse_owned(meta, header.to_owned(), body.to_owned())
+}
+
+/// [`parse`], taking the header and body by value: they end up in the `Cable` without a copy.
+pub fn parse_owned(meta: &Meta, header: String, body: String) -> Cable {
     let mut warnings = Vec::new();
-    let h = header::parse(header, &mut warnings);
+    let h = header::parse(&header, &mut warnings);
 
     let published_id = meta.reference_id.map(str::trim).filter(|s| !s.is_empty());
     let serial_hint =
         published_id.and_then(refid::canonicalize).and_then(|c| refid::parse(&c)).map(|r| r.serial.to_string());
-    let b = body::parse(body, serial_hint.as_deref(), &mut warnings);
+    let b = body::parse(&body, serial_hint.as_deref(), &mut warnings);
 
     let created = match meta.created.map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => match meta::parse_timestamp(c) {
@@ -145,9 +150,9 @@ pub fn parse(meta: &Meta, header: &str, body: &str) -> Cable {
         paragraphs: b.paragraphs,
         signed_by: b.signed_by,
         markers: b.markers,
-        redactions: body::count_redactions(header) + b.redactions,
-        header: header.to_owned(),
-        body: body.to_owned(),
+        redactions: body::count_redactions(&header) + b.redactions,
+        header,
+        body,
         warnings,
     }
 }
