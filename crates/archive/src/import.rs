@@ -465,9 +465,8 @@ fn parse_records(input: Receiver<Vec<Item>>, out: SyncSender<Vec<Work>>) -> Dura
                     };
                     let header = std::mem::take(&mut record.header);
                     let body = std::mem::take(&mut record.body);
-                    let mut cable = cablegate_cable::parse_owned(&meta, header, body);
                     // the writer needs the text and the browse fields, not the paragraphs
-                    cable.paragraphs = Vec::new();
+                    let cable = cablegate_cable::parse_with(&meta, header, body, cablegate_cable::Depth::Browse);
                     Work::Store(Box::new(Parsed { record: *record, cable, hash }))
                 }
             });

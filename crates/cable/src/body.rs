@@ -14,6 +14,7 @@ use regex::Regex;
 use crate::meta;
 use crate::model::{Level, Paragraph, Reference, Section};
 use crate::refs;
+use crate::Depth;
 
 #[derive(Debug, Default)]
 pub(crate) struct Body {
@@ -138,7 +139,7 @@ enum Field {
     ClassifiedBy,
 }
 
-pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Vec<String>) -> Body {
+pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, warnings: &mut Vec<String>) -> Body {
     let mut out = Body { redactions: count_redactions(body), ..Body::default() };
 
     // Banner: the first non-blank line, or one of the next two when the first is a date line
@@ -210,7 +211,12 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
         warnings.push("no classification banner at the start of the body".into());
     }
 
-    let markers = find_markers(body, out.banner_station.as_deref(), out.banner_serial.as_deref().or(own_serial_hint));
+    let markers = match depth {
+        Depth::Full => {
+            find_markers(body, out.banner_station.as_deref(), out.banner_serial.as_deref().or(own_serial_hint))
+        }
+        Depth::Browse => Vec::new(),
+    };
     out.markers = markers.iter().map(|r| squeeze(&body[r.clone()])).collect();
 
     // The preamble fields.
@@ -274,6 +280,13 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
         }
     }
 
+    if out.subject.is_none() {
+        warnings.push("no SUBJECT line".into());
+    }
+    if depth == Depth::Browse {
+        return out;
+    }
+
     // Paragraphs.
     let text_start = first_par.as_ref().map_or(pos + last_field_end, |p| p.0);
     read_paragraphs(&mut out, body, text_start, first_par, &markers);
@@ -292,9 +305,6 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, warnings: &mut Ve
         }
     }
     out.comment = comments(&out.paragraphs);
-    if out.subject.is_none() {
-        warnings.push("no SUBJECT line".into());
-    }
     out
 }
 
@@ -1265,7 +1275,7 @@ mod tests {
     }
 
     fn body(text: &str) -> Body {
-        parse(text, None, &mut vec![])
+        parse(text, None, Depth::Full, &mut vec![])
     }
 
     #[test]
@@ -1324,7 +1334,7 @@ mod tests {
     fn markers_are_found_and_left_out() {
         let body = "S E C R E T SECTION 01 OF 05 LONDON 000923\n\nSUBJECT: X\n\n6. (S/NF)  Moussavi is unknown to Iranians who came of age after  LONDON 00000923  002.2 OF 005   his years.\n";
         let mut w = vec![];
-        let b = parse(body, Some("923"), &mut w);
+        let b = parse(body, Some("923"), Depth::Full, &mut w);
         assert_eq!(b.markers, ["LONDON 00000923 002.2 OF 005"]);
         assert_eq!(b.paragraphs[0].text, "Moussavi is unknown to Iranians who came of age after his years.");
         assert_eq!(b.section, Some(Section { number: 1, of: 5 }));

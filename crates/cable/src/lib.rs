@@ -36,6 +36,18 @@ pub struct Meta<'a> {
     pub origin: Option<&'a str>,
 }
 
+/// How much of a cable to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything.
+    #[default]
+    Full,
+    /// The metadata, header and preamble fields (E.O., TAGS, SUBJECT, REF, Classified By,
+    /// captions) and the redaction count, but not the paragraphs, summary, comment, signature or
+    /// section markers, which take most of the time: what an archive's browse tables need.
+    Browse,
+}
+
 /// Parses a cable given as release metadata, header and body (the CSV's columns 7 and 8).
 pub fn parse(meta: &Meta, header: &str, body: &str) -> Cable {
     parse_owned(meta, header.to_owned(), body.to_owned())
@@ -43,13 +55,18 @@ pub fn parse(meta: &Meta, header: &str, body: &str) -> Cable {
 
 /// [`parse`], taking the header and body by value: they end up in the `Cable` without a copy.
 pub fn parse_owned(meta: &Meta, header: String, body: String) -> Cable {
+    parse_with(meta, header, body, Depth::Full)
+}
+
+/// [`parse_owned`] to the given [`Depth`].
+pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Cable {
     let mut warnings = Vec::new();
     let h = header::parse(&header, &mut warnings);
 
     let published_id = meta.reference_id.map(str::trim).filter(|s| !s.is_empty());
     let serial_hint =
         published_id.and_then(refid::canonicalize).and_then(|c| refid::parse(&c)).map(|r| r.serial.to_string());
-    let b = body::parse(&body, serial_hint.as_deref(), &mut warnings);
+    let b = body::parse(&body, serial_hint.as_deref(), depth, &mut warnings);
 
     let created = match meta.created.map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => match meta::parse_timestamp(c) {

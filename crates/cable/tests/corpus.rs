@@ -146,6 +146,35 @@ fn invariants_hold_on_every_real_cable() {
     }
 }
 
+/// The browse depth the archive uses gives the same browse fields as a full parse.
+#[test]
+fn browse_depth_agrees_with_full_parse() {
+    let Some(shared) = shared() else { return };
+    let input = cablegate_archive::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
+    for row in cablegate_archive::release_csv::Reader::new(input) {
+        let row = row.unwrap();
+        let meta = Meta {
+            reference_id: Some(&row.reference_id),
+            created: Some(&row.created),
+            classification: Some(&row.classification),
+            origin: Some(&row.origin),
+        };
+        let full = parse(&meta, &row.header, &row.body);
+        let browse =
+            cablegate_cable::parse_with(&meta, row.header.clone(), row.body.clone(), cablegate_cable::Depth::Browse);
+        let id = &row.reference_id;
+        assert_eq!(browse.canonical_id, full.canonical_id, "{id}");
+        assert_eq!(browse.created, full.created, "{id}");
+        assert_eq!(browse.classification, full.classification, "{id}");
+        assert_eq!(browse.origin, full.origin, "{id}");
+        assert_eq!(browse.subject, full.subject, "{id}");
+        assert_eq!(browse.tags, full.tags, "{id}");
+        assert_eq!(browse.references, full.references, "{id}");
+        assert_eq!(browse.redactions, full.redactions, "{id}");
+        assert!(browse.paragraphs.is_empty());
+    }
+}
+
 /// Every reference id of the full release (251,287) canonicalises; the well-formed ones to
 /// themselves, the 53 malformed ones to a corrected id, as the release's tables say.
 #[test]
