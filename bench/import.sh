@@ -35,9 +35,12 @@ minmax() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.2f–%.2f", min,
 
 : > "$work/times"
 for i in $(seq "$runs"); do
-  rm -rf "$work/data" "$work/baseline.sqlite"
+  # each run starts with no dirty pages left by the one before (they would slow its writes)
+  rm -rf "$work/data" "$work/baseline.sqlite"; sync
   /usr/bin/time -f "baseline %e %M" python3 bench/baselines/sqlite_insert.py "$corpus" "$work/baseline.sqlite" > /dev/null 2>> "$work/times"
+  rm -f "$work/baseline.sqlite"; sync
   /usr/bin/time -f "first %e %M" "$bin" --data "$work/data" import "$corpus" --json > "$work/first-$i.json" 2>> "$work/times"
+  sync
   /usr/bin/time -f "rerun %e %M" "$bin" --data "$work/data" import "$corpus" --json > "$work/rerun-$i.json" 2>> "$work/times"
 done
 rm -rf "$work/baseline.sqlite"
