@@ -30,6 +30,19 @@ enum Command {
     Stats(cmd::archive::StatsArgs),
     /// Print one cable of the archive, its versions, or a diff between two of them
     Show(cmd::archive::ShowArgs),
+    /// Mark cables public from a moment (a future one is an embargo), or replay a schedule
+    Release(cmd::publish::ReleaseArgs),
+    /// Take a released cable out of the next build
+    Withdraw(cmd::publish::WithdrawArgs),
+    /// Manage redactions: text that never reaches a build
+    #[command(subcommand)]
+    Redact(cmd::publish::RedactCommand),
+    /// Make a build of the released cables, redactions applied, and make it current
+    Publish(cmd::publish::PublishArgs),
+    /// List the builds (the current one is starred), or remove old ones
+    Builds(cmd::publish::BuildsArgs),
+    /// Prove that a build holds nothing unreleased and nothing redacted
+    Audit(cmd::publish::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +57,12 @@ fn main() -> ExitCode {
         Command::Catalog(args) => cmd::archive::catalog(cli.data, args),
         Command::Stats(args) => cmd::archive::stats(cli.data, args),
         Command::Show(args) => cmd::archive::show(cli.data, args),
+        Command::Release(args) => cmd::publish::release(cli.data, args),
+        Command::Withdraw(args) => cmd::publish::withdraw(cli.data, args),
+        Command::Redact(command) => cmd::publish::redact(cli.data, command),
+        Command::Publish(args) => cmd::publish::publish(cli.data, args),
+        Command::Builds(args) => cmd::publish::builds(cli.data, args),
+        Command::Audit(args) => cmd::publish::audit(cli.data, args),
     };
     match result {
         Ok(code) => code,

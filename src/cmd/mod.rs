@@ -1,5 +1,6 @@
 pub mod archive;
 pub mod parse;
+pub mod publish;
 
 use std::path::PathBuf;
 

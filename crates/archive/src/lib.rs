@@ -5,11 +5,15 @@
 //! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
 //! [`jsonl`]) as streams and parses every cable with `cablegate-cable` on the way in.
 
+pub mod audit;
 pub mod catalog;
 pub mod html;
 pub mod import;
 pub mod jsonl;
+pub mod publish;
 pub mod query;
+pub mod redact;
+pub mod release;
 pub mod release_csv;
 pub mod schema;
 pub mod texts;
@@ -42,6 +46,14 @@ pub enum Error {
     NoSuchVersion { id: String, version: u32, count: u32 },
     #[error("{path}: line {line}: {reason}")]
     BadCatalog { path: PathBuf, line: u64, reason: String },
+    #[error("cable {0} is not released")]
+    NotReleased(String),
+    #[error("no redaction {0} (see cablegate redact list)")]
+    NoSuchRedaction(i64),
+    #[error("a redaction needs at least 2 characters besides spaces")]
+    EmptyRedaction,
+    #[error(transparent)]
+    Build(#[from] cablegate_build::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -93,6 +93,38 @@ pub const MIGRATIONS: &[&str] = &[
         rejected     INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // 3: publishing: releases (with embargoes and withdrawals), redactions, builds
+    r#"
+    CREATE TABLE releases (
+        cable_id        INTEGER PRIMARY KEY REFERENCES cables(id),
+        released_at     TEXT NOT NULL,          -- public from (ISO 8601); a future time is an embargo
+        released_latest TEXT,                   -- re-issued with a new text at
+        withdrawn_at    TEXT                    -- out of every build made from this time on
+    );
+    CREATE INDEX releases_at ON releases(released_at);
+
+    CREATE TABLE redactions (
+        id       INTEGER PRIMARY KEY,
+        text     TEXT NOT NULL,                 -- matched case-insensitively, any run of white space between words
+        cable_id INTEGER REFERENCES cables(id), -- NULL: in every cable
+        note     TEXT,
+        added_at TEXT NOT NULL
+    );
+
+    CREATE TABLE builds (
+        number    INTEGER PRIMARY KEY,
+        made_at   TEXT NOT NULL,
+        released  INTEGER NOT NULL,
+        added     INTEGER NOT NULL,
+        changed   INTEGER NOT NULL,
+        withdrawn INTEGER NOT NULL
+    );
+    -- what the last build held: reference id and the hash of its public (redacted) current text
+    CREATE TABLE last_build (
+        reference_id TEXT PRIMARY KEY,
+        hash         BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version of an open database.

@@ -1,0 +1,221 @@
+//! `publish`: make a build from the archive — the released cables at a moment, every version's
+//! text redacted, the current one parsed — and make it current.
+
+use std::collections::HashMap;
+
+use cablegate_build::{BuildWriter, Manifest, PublicCable, PublicVersion};
+use cablegate_cable::Meta;
+use rusqlite::params;
+
+use crate::redact::Redactor;
+use crate::texts::Location;
+use crate::{Archive, Error, Result};
+
+/// What `publish` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublishSummary {
+    pub manifest: Manifest,
+    pub seconds: f64,
+}
+
+struct Row {
+    rowid: i64,
+    reference_id: String,
+    release_number: Option<i64>,
+    created: Option<String>,
+    classification: Option<String>,
+    origin: Option<String>,
+    released: String,
+    released_latest: Option<String>,
+}
+
+impl Archive {
+    /// The cables public at `at`, by reference id.
+    fn released_at(&self, at: &str) -> Result<Vec<Row>> {
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT c.id, c.reference_id, c.release_number, c.created, c.classification, c.origin, r.released_at,
+                 CASE WHEN r.released_latest <= ?1 THEN r.released_latest END
+                 FROM cables c JOIN releases r ON r.cable_id = c.id
+                 WHERE r.released_at <= ?1 AND (r.withdrawn_at IS NULL OR r.withdrawn_at > ?1)
+                 ORDER BY c.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = s
+            .query_map([at], |r| {
+                Ok(Row {
+                    rowid: r.get(0)?,
+                    reference_id: r.get(1)?,
+                    release_number: r.get(2)?,
+                    created: r.get(3)?,
+                    classification: r.get(4)?,
+                    origin: r.get(5)?,
+                    released: r.get(6)?,
+                    released_latest: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
+    }
+
+    /// The reference ids of cables the archive holds that are not public at `at`.
+    pub fn unreleased_at(&self, at: &str) -> Result<Vec<String>> {
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT reference_id FROM cables c WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.cable_id = c.id
+                 AND r.released_at <= ?1 AND (r.withdrawn_at IS NULL OR r.withdrawn_at > ?1))",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = s.query_map([at], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
+    }
+
+    /// Publishes a build of the archive as of `at` (default: now) and makes it current.
+    pub fn publish(&mut self, data_dir: &std::path::Path, at: Option<&str>) -> Result<PublishSummary> {
+        let started = std::time::Instant::now();
+        let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
+        let builds = cablegate_build::builds_dir(data_dir);
+        std::fs::create_dir_all(&builds).map_err(|source| Error::Io { path: builds.clone(), source })?;
+        let number = cablegate_build::list(&builds)?.last().copied().unwrap_or(0) + 1;
+        let redactor = Redactor::new(&self.redactions()?);
+        let rows = self.released_at(&at)?;
+        let texts = self.texts_dir();
+
+        let last: HashMap<String, Vec<u8>> = {
+            let mut s = self.conn.prepare("SELECT reference_id, hash FROM last_build").map_err(|e| self.sql(e))?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.sql(e))?;
+            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))?
+        };
+        let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
+        let (mut added, mut changed) = (0u64, 0u64);
+
+        let mut writer = BuildWriter::create(&builds, number, &at)?;
+        {
+            let mut versions = self
+                .conn
+                .prepare("SELECT version, seen_at, released, pack, offset, length FROM versions WHERE cable_id = ?1 ORDER BY version")
+                .map_err(|e| self.sql(e))?;
+            let mut current =
+                self.conn.prepare("SELECT current_version FROM cables WHERE id = ?1").map_err(|e| self.sql(e))?;
+            for row in &rows {
+                let current_version: u32 = current
+                    .query_row([row.rowid], |r| r.get(0))
+                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
+                let mut public = Vec::new();
+                let mut current_text = None;
+                let listed = versions
+                    .query_map([row.rowid], |r| {
+                        Ok((
+                            r.get::<_, u32>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                            Location {
+                                pack: r.get(3)?,
+                                offset: r.get::<_, i64>(4)? as u64,
+                                length: r.get::<_, i64>(5)? as u64,
+                            },
+                        ))
+                    })
+                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
+                // versions in the order they were seen; the current one last
+                let mut listed = listed;
+                listed.sort_by(|a, b| (a.0 == current_version, &a.1).cmp(&(b.0 == current_version, &b.1)));
+                for (version, seen_at, released, loc) in listed {
+                    let (header, body) = crate::texts::read(&texts, loc)
+                        .map_err(|source| Error::Io { path: crate::texts::pack_path(&texts, loc.pack), source })?;
+                    let header = redactor.apply(&row.reference_id, &header);
+                    let body = redactor.apply(&row.reference_id, &body);
+                    if version == current_version {
+                        current_text = Some((header.clone(), body.clone()));
+                    }
+                    public.push(PublicVersion { version, seen_at, released, header, body });
+                }
+                let (header, body) = current_text.unwrap_or_default();
+                let hash = crate::import::text_hash(&header, &body).to_vec();
+                match last.get(&row.reference_id) {
+                    None => added += 1,
+                    Some(h) if *h != hash => changed += 1,
+                    Some(_) => {}
+                }
+                let meta = Meta {
+                    reference_id: Some(&row.reference_id),
+                    created: row.created.as_deref(),
+                    classification: row.classification.as_deref(),
+                    origin: row.origin.as_deref(),
+                };
+                let cable = cablegate_cable::parse_owned(&meta, header, body);
+                writer.add(&PublicCable {
+                    release_number: row.release_number,
+                    released: row.released.clone(),
+                    released_latest: row.released_latest.clone(),
+                    cable,
+                    versions: public,
+                })?;
+                now_held.push((row.reference_id.clone(), hash));
+            }
+        }
+        let held: std::collections::HashSet<&str> = now_held.iter().map(|(id, _)| id.as_str()).collect();
+        let withdrawn = last.keys().filter(|id| !held.contains(id.as_str())).count() as u64;
+
+        // the public catalogue and the release history
+        {
+            let mut s = self
+                .conn
+                .prepare("SELECT release_number, reference_id, canonical_id, created_month FROM catalog ORDER BY release_number")
+                .map_err(|e| self.sql(e))?;
+            let entries = s
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(|e| self.sql(e))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| self.sql(e))?;
+            writer.catalog(entries)?;
+            let mut events: Vec<(String, String, &'static str)> = Vec::new();
+            for row in &rows {
+                events.push((row.released.clone(), row.reference_id.clone(), "added"));
+                if let Some(l) = &row.released_latest {
+                    events.push((l.clone(), row.reference_id.clone(), "reissued"));
+                }
+            }
+            let mut s = self
+                .conn
+                .prepare(
+                    "SELECT r.withdrawn_at, c.reference_id FROM releases r JOIN cables c ON c.id = r.cable_id
+                     WHERE r.withdrawn_at <= ?1 AND r.released_at <= r.withdrawn_at",
+                )
+                .map_err(|e| self.sql(e))?;
+            let gone = s
+                .query_map([&at], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.sql(e))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| self.sql(e))?;
+            events.extend(gone.into_iter().map(|(when, id)| (when, id, "withdrawn")));
+            writer.release_log(events)?;
+        }
+        let total: i64 =
+            self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        let manifest = writer.finish(total as u64, added, changed, withdrawn)?;
+        cablegate_build::set_current(&builds, number)?;
+
+        let path = self.path.clone();
+        let sql = |source| Error::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO builds (number, made_at, released, added, changed, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![number, at, manifest.released as i64, added as i64, changed as i64, withdrawn as i64],
+        )
+        .map_err(sql)?;
+        tx.execute("DELETE FROM last_build", []).map_err(sql)?;
+        {
+            let mut put = tx.prepare("INSERT INTO last_build (reference_id, hash) VALUES (?1, ?2)").map_err(sql)?;
+            for (id, hash) in &now_held {
+                put.execute(params![id, hash]).map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(PublishSummary { manifest, seconds: started.elapsed().as_secs_f64() })
+    }
+}

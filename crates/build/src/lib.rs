@@ -1,0 +1,248 @@
+//! Published builds: immutable, numbered snapshots of what the public may see.
+//!
+//! ```text
+//! builds/
+//!   CURRENT            the current build's number; replaced atomically (write, then rename)
+//!   000001/
+//!     build.sqlite     released cables, redactions applied (layout: FORMAT below)
+//!     manifest.json    number, time, counts, SHA-256 of every file
+//! ```
+//!
+//! **Architecture Invariant:** this crate does not depend on the archive. Everything public —
+//! the server, the static export — reads builds through [`Build`], so it can only ever show what a
+//! build holds, and a build holds only released, redacted text.
+
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub use write::{BuildWriter, PublicCable, PublicVersion};
+
+/// The build layout's version, in `manifest.json` and the `meta` table. Readers refuse layouts
+/// they do not know.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("build {path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("{path}: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+    #[error("build {path} has layout {found}; this cablegate reads layout {FORMAT}")]
+    Format { path: PathBuf, found: u32 },
+    #[error("no build {0} (see cablegate builds)")]
+    NoSuchBuild(u32),
+    #[error("no build published yet in {0} (run cablegate publish)")]
+    NoBuilds(PathBuf),
+    #[error("build {0} is the current one: publish another before removing it")]
+    RemoveCurrent(u32),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a build says about itself (`manifest.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    pub format: u32,
+    pub number: u32,
+    /// The moment the build shows the archive as of (ISO 8601): cables released after it wait.
+    pub made_at: String,
+    /// Cables in the build.
+    pub released: u64,
+    /// Cables in the collection's catalogue (the "251,287" of "N / 251,287"); 0 without one.
+    pub total: u64,
+    /// Against the previous build: cables new in this one, re-issued (new text), and taken out.
+    pub added: u64,
+    pub changed: u64,
+    pub withdrawn: u64,
+    /// SHA-256 of every file of the build but the manifest, by name.
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+/// The `builds/` folder of a data folder.
+pub fn builds_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("builds")
+}
+
+pub fn build_dir(builds: &Path, number: u32) -> PathBuf {
+    builds.join(format!("{number:06}"))
+}
+
+/// The numbers of the builds in `builds/`, oldest first.
+pub fn list(builds: &Path) -> Result<Vec<u32>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(builds) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(source) => return Err(Error::Io { path: builds.to_owned(), source }),
+    };
+    for e in entries {
+        let e = e.map_err(|source| Error::Io { path: builds.to_owned(), source })?;
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.len() == 6 && name.bytes().all(|b| b.is_ascii_digit()) && e.path().join("manifest.json").exists() {
+            out.push(name.parse().expect("six digits"));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The current build's number, if any.
+pub fn current(builds: &Path) -> Result<Option<u32>> {
+    let path = builds.join("CURRENT");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Ok(s.trim().parse().ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Io { path, source }),
+    }
+}
+
+/// Makes `number` the current build, atomically: readers see the old number or the new one.
+pub fn set_current(builds: &Path, number: u32) -> Result<()> {
+    let tmp = builds.join("CURRENT.tmp");
+    let io = |source| Error::Io { path: tmp.clone(), source };
+    std::fs::write(&tmp, format!("{number}\n")).map_err(io)?;
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(&tmp, builds.join("CURRENT")).map_err(io)
+}
+
+/// Removes an old build (never the current one).
+pub fn remove(builds: &Path, number: u32) -> Result<()> {
+    if current(builds)? == Some(number) {
+        return Err(Error::RemoveCurrent(number));
+    }
+    let dir = build_dir(builds, number);
+    if !dir.exists() {
+        return Err(Error::NoSuchBuild(number));
+    }
+    std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })
+}
+
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let m: Manifest = serde_json::from_str(&text).map_err(|source| Error::Json { path: path.clone(), source })?;
+    if m.format != FORMAT {
+        return Err(Error::Format { path, found: m.format });
+    }
+    Ok(m)
+}
+
+/// One cable of a build as listings show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Listed {
+    pub reference_id: String,
+    pub subject: Option<String>,
+    pub created: Option<String>,
+    pub released: String,
+    pub classification: Option<String>,
+    pub origin: Option<String>,
+}
+
+/// A published build, open for reading.
+pub struct Build {
+    conn: Connection,
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+impl Build {
+    /// Opens build `number`, or the current one.
+    pub fn open(builds: &Path, number: Option<u32>) -> Result<Build> {
+        let number = match number {
+            Some(n) => n,
+            None => current(builds)?.ok_or_else(|| Error::NoBuilds(builds.to_owned()))?,
+        };
+        let dir = build_dir(builds, number);
+        if !dir.join("manifest.json").exists() {
+            return Err(Error::NoSuchBuild(number));
+        }
+        let manifest = read_manifest(&dir)?;
+        let path = dir.join("build.sqlite");
+        let conn =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
+        Ok(Build { conn, dir, manifest })
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> Error {
+        Error::Sqlite { path: self.dir.join("build.sqlite"), source }
+    }
+
+    /// A released cable, redacted, by its published or canonical id.
+    pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
+        let upper = id.trim().to_ascii_uppercase();
+        let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
+        let row: Option<(String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT c.cable, v.header, v.body FROM cables c JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
+                 WHERE c.reference_id = ?1 OR c.canonical_id = ?2 ORDER BY c.reference_id = ?1 DESC LIMIT 1",
+                rusqlite::params![upper, canonical],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some((json, header, body)) = row else { return Ok(None) };
+        let mut cable: cablegate_cable::Cable = serde_json::from_str(&json)
+            .map_err(|source| Error::Json { path: self.dir.join("build.sqlite"), source })?;
+        cable.header = header;
+        cable.body = body;
+        Ok(Some(cable))
+    }
+
+    /// Released cables, newest release first, `limit` from `offset`.
+    pub fn latest(&self, offset: u64, limit: u64) -> Result<Vec<Listed>> {
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT reference_id, subject, created, released, classification, origin FROM cables
+                 ORDER BY released DESC, created DESC, reference_id LIMIT ?1 OFFSET ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = s
+            .query_map(rusqlite::params![limit as i64, offset as i64], |r| {
+                Ok(Listed {
+                    reference_id: r.get(0)?,
+                    subject: r.get(1)?,
+                    created: r.get(2)?,
+                    released: r.get(3)?,
+                    classification: r.get(4)?,
+                    origin: r.get(5)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
+    }
+
+    /// Is `id` (any spelling) in the collection's catalogue?
+    pub fn in_catalog(&self, id: &str) -> Result<bool> {
+        let canonical = cablegate_cable::refid::canonicalize(id).unwrap_or_else(|| id.trim().to_ascii_uppercase());
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM catalog WHERE canonical_id = ?1)", [canonical], |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Every file of the build, for audits and mirrors.
+    pub fn files(&self) -> Vec<PathBuf> {
+        vec![self.dir.join("build.sqlite"), self.dir.join("manifest.json")]
+    }
+}

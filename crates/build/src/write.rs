@@ -1,0 +1,260 @@
+//! Writing a build: into a temporary folder, renamed into place when whole.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use cablegate_cable::{Cable, Reference};
+use rusqlite::{params, Connection};
+use sha2::{Digest, Sha256};
+
+use crate::{build_dir, Error, Manifest, Result, FORMAT};
+
+const SCHEMA: &str = r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE cables (
+    id              INTEGER PRIMARY KEY,
+    reference_id    TEXT NOT NULL UNIQUE,
+    canonical_id    TEXT NOT NULL,
+    release_number  INTEGER,
+    created         TEXT,
+    year            INTEGER,
+    month           INTEGER,
+    released        TEXT NOT NULL,          -- first released (ISO 8601)
+    released_latest TEXT,                   -- re-issued with a new text
+    classification  TEXT,
+    level           TEXT,
+    origin          TEXT,
+    subject         TEXT,
+    versions        INTEGER NOT NULL,       -- the current version is the last
+    cable           TEXT NOT NULL           -- the parsed cable as JSON, header and body left out
+);
+CREATE TABLE versions (
+    cable_id INTEGER NOT NULL REFERENCES cables(id),
+    version  INTEGER NOT NULL,
+    seen_at  TEXT NOT NULL,
+    released TEXT,
+    header   TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    PRIMARY KEY (cable_id, version)
+) WITHOUT ROWID;
+CREATE TABLE tags (cable_id INTEGER NOT NULL, position INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (cable_id, position)) WITHOUT ROWID;
+CREATE TABLE refs (
+    cable_id INTEGER NOT NULL, position INTEGER NOT NULL, cited_id TEXT, text TEXT, bullet TEXT,
+    PRIMARY KEY (cable_id, position)
+) WITHOUT ROWID;
+CREATE TABLE catalog (release_number INTEGER PRIMARY KEY, reference_id TEXT NOT NULL, canonical_id TEXT NOT NULL, created_month INTEGER);
+CREATE TABLE release_log (at TEXT NOT NULL, reference_id TEXT NOT NULL, kind TEXT NOT NULL); -- added, reissued, withdrawn
+"#;
+
+const INDEXES: &str = r#"
+CREATE INDEX cables_canonical ON cables(canonical_id);
+CREATE INDEX cables_created ON cables(year, month, created);
+CREATE INDEX cables_released ON cables(released);
+CREATE INDEX cables_origin ON cables(origin, created);
+CREATE INDEX cables_classification ON cables(classification, created);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE INDEX refs_cited ON refs(cited_id) WHERE cited_id IS NOT NULL;
+CREATE INDEX catalog_canonical ON catalog(canonical_id);
+CREATE INDEX release_log_at ON release_log(at);
+"#;
+
+/// One version of a released cable's text, redacted.
+#[derive(Debug, Clone)]
+pub struct PublicVersion {
+    pub version: u32,
+    pub seen_at: String,
+    pub released: Option<String>,
+    pub header: String,
+    pub body: String,
+}
+
+/// A released cable as a build holds it: the current version parsed (from redacted text), and
+/// every version's redacted text.
+#[derive(Debug, Clone)]
+pub struct PublicCable {
+    pub release_number: Option<i64>,
+    pub released: String,
+    pub released_latest: Option<String>,
+    pub cable: Cable,
+    pub versions: Vec<PublicVersion>,
+}
+
+/// Writes build `number` into `builds/.tmp-NNNNNN`, renamed to `builds/NNNNNN` by [`finish`](Self::finish).
+pub struct BuildWriter {
+    builds: PathBuf,
+    tmp: PathBuf,
+    conn: Connection,
+    number: u32,
+    made_at: String,
+    count: u64,
+}
+
+impl BuildWriter {
+    pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<BuildWriter> {
+        let tmp = builds.join(format!(".tmp-{number:06}"));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+        let path = tmp.join("build.sqlite");
+        let sql = |source| Error::Sqlite { path: path.clone(), source };
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.execute_batch(
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;",
+        )
+        .map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        conn.execute_batch("BEGIN").map_err(sql)?;
+        let mut meta = conn.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)").map_err(sql)?;
+        meta.execute(params!["format", FORMAT.to_string()]).map_err(sql)?;
+        meta.execute(params!["number", number.to_string()]).map_err(sql)?;
+        meta.execute(params!["made_at", made_at]).map_err(sql)?;
+        drop(meta);
+        Ok(BuildWriter { builds: builds.to_owned(), tmp, conn, number, made_at: made_at.to_owned(), count: 0 })
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> Error {
+        Error::Sqlite { path: self.tmp.join("build.sqlite"), source }
+    }
+
+    /// Adds a released cable.
+    pub fn add(&mut self, c: &PublicCable) -> Result<()> {
+        self.add_inner(c).map_err(|e| self.sql(e))?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn add_inner(&self, c: &PublicCable) -> rusqlite::Result<()> {
+        let cable = &c.cable;
+        let created = cable.created.as_deref().and_then(cablegate_cable::meta::parse_timestamp);
+        let mut json_cable = cable.clone();
+        json_cable.header = String::new();
+        json_cable.body = String::new();
+        let json = serde_json::to_string(&json_cable).expect("a cable serialises");
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cables (reference_id, canonical_id, release_number, created, year, month, released,
+                 released_latest, classification, level, origin, subject, versions, cable)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                cable.reference_id,
+                cable.canonical_id,
+                c.release_number,
+                cable.created,
+                created.map(|d| d.year),
+                created.map(|d| d.month),
+                c.released,
+                c.released_latest,
+                cable.classification,
+                cable.level.map(|l| l.label()),
+                cable.origin,
+                cable.subject,
+                c.versions.len() as i64,
+                json
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut v = self.conn.prepare_cached(
+            "INSERT INTO versions (cable_id, version, seen_at, released, header, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (i, version) in c.versions.iter().enumerate() {
+            v.execute(params![id, i as i64 + 1, version.seen_at, version.released, version.header, version.body])?;
+        }
+        let mut t = self.conn.prepare_cached("INSERT INTO tags (cable_id, position, tag) VALUES (?1, ?2, ?3)")?;
+        for (i, tag) in cable.tags.iter().enumerate() {
+            t.execute(params![id, i as i64, tag])?;
+        }
+        let mut r = self.conn.prepare_cached(
+            "INSERT INTO refs (cable_id, position, cited_id, text, bullet) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, reference) in cable.references.iter().enumerate() {
+            match reference {
+                Reference::Cable { id: cited, bullet } => {
+                    r.execute(params![id, i as i64, cited, None::<String>, bullet])?
+                }
+                Reference::Text { text, bullet } => r.execute(params![id, i as i64, None::<String>, text, bullet])?,
+            };
+        }
+        Ok(())
+    }
+
+    /// The collection's public list of reference ids (release number, id, canonical id, month).
+    pub fn catalog(&mut self, entries: impl IntoIterator<Item = (i64, String, String, Option<i64>)>) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare("INSERT INTO catalog (release_number, reference_id, canonical_id, created_month) VALUES (?1, ?2, ?3, ?4)")
+            .map_err(|e| self.sql(e))?;
+        for (n, id, canonical, month) in entries {
+            s.execute(params![n, id, canonical, month])
+                .map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
+        }
+        Ok(())
+    }
+
+    /// The release history: when each cable was added, re-issued or withdrawn.
+    pub fn release_log(&mut self, events: impl IntoIterator<Item = (String, String, &'static str)>) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare("INSERT INTO release_log (at, reference_id, kind) VALUES (?1, ?2, ?3)")
+            .map_err(|e| self.sql(e))?;
+        for (at, id, kind) in events {
+            s.execute(params![at, id, kind]).map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Indexes, commits, writes the manifest and moves the build into place. The build is not
+    /// made current here: see [`crate::set_current`].
+    pub fn finish(self, total: u64, added: u64, changed: u64, withdrawn: u64) -> Result<Manifest> {
+        let sql = |source| Error::Sqlite { path: self.tmp.join("build.sqlite"), source };
+        self.conn.execute_batch(INDEXES).map_err(sql)?;
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('total', ?1), ('released', ?2)",
+                params![total.to_string(), self.count.to_string()],
+            )
+            .map_err(sql)?;
+        self.conn.execute_batch("COMMIT").map_err(sql)?;
+        self.conn.close().map_err(|(_, e)| sql(e))?;
+        let mut files = std::collections::BTreeMap::new();
+        let path = self.tmp.join("build.sqlite");
+        files.insert("build.sqlite".to_owned(), sha256_file(&path)?);
+        std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(|source| Error::Io { path, source })?;
+        let manifest = Manifest {
+            format: FORMAT,
+            number: self.number,
+            made_at: self.made_at.clone(),
+            released: self.count,
+            total,
+            added,
+            changed,
+            withdrawn,
+            files,
+        };
+        let mpath = self.tmp.join("manifest.json");
+        std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).expect("a manifest serialises") + "\n")
+            .map_err(|source| Error::Io { path: mpath.clone(), source })?;
+        let dest = build_dir(&self.builds, self.number);
+        std::fs::rename(&self.tmp, &dest).map_err(|source| Error::Io { path: dest.clone(), source })?;
+        Ok(manifest)
+    }
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,195 @@
+//! Publishing end to end through the binary: releases, embargoes, withdrawals, redactions,
+//! builds and audits, checked byte for byte in the build's files.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn cablegate(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("cablegate").unwrap();
+    c.arg("--data").arg(data);
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// An archive of the fixture cables with their catalogue.
+fn archive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    cablegate(&data).arg("import").arg(fixture("cables.csv")).assert().success();
+    cablegate(&data).arg("catalog").arg(fixture("catalog.csv")).assert().success();
+    (dir, data)
+}
+
+/// Every byte of every file of the current build, lower-cased.
+fn build_bytes(data: &Path) -> Vec<u8> {
+    let builds = data.join("builds");
+    let n = std::fs::read_to_string(builds.join("CURRENT")).unwrap().trim().parse::<u32>().unwrap();
+    let dir = builds.join(format!("{n:06}"));
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        all.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    all.to_ascii_lowercase()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.to_ascii_lowercase();
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn build_ids(data: &Path) -> Vec<String> {
+    let builds = data.join("builds");
+    let n = std::fs::read_to_string(builds.join("CURRENT")).unwrap().trim().to_owned();
+    let conn =
+        rusqlite::Connection::open(builds.join(format!("{:06}", n.parse::<u32>().unwrap())).join("build.sqlite"))
+            .unwrap();
+    let mut s = conn.prepare("SELECT reference_id FROM cables ORDER BY reference_id").unwrap();
+    s.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn only_released_cables_reach_a_build_and_an_audit_proves_it() {
+    let (_dir, data) = archive();
+    // 09THEHAGUE2 cites 09STATE125579 (not held) and 07THEHAGUE935; release only The Hague's
+    cablegate(&data)
+        .args(["release", "--origin", "Embassy The Hague", "--at", "2010-12-01 10:00"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 cables released from 2010-12-01T10:00:00Z"));
+    cablegate(&data).args(["release", "09LONDON923", "--at", "2011-02-15 12:12"]).assert().success();
+    cablegate(&data).arg("publish").assert().success().stdout(predicate::str::contains(
+        "build 1 published and current: 2 / 52 cables released (2 added, 0 re-issued, 0 withdrawn)",
+    ));
+    assert_eq!(build_ids(&data), ["09LONDON923", "09THEHAGUE2"]);
+    // byte for byte: no unreleased cable's text is in the build's files
+    let bytes = build_bytes(&data);
+    assert!(contains(&bytes, "NETHERLANDS: SHELL DISCUSSES BUSINESS IN IRAN"));
+    for unreleased in [
+        "KOREA AT 30TH UNGA: GABON",
+        "EXTENDED NATIONAL JURISDICTIONS OVER HIGH SEAS",
+        "U.S.-RUSSIA JOINT THREAT ASSESSMENT",
+    ] {
+        assert!(!contains(&bytes, unreleased), "{unreleased} leaked");
+    }
+    cablegate(&data).arg("audit").assert().success().stdout(
+        predicate::str::contains("2 cables checked as released").and(predicate::str::contains("nothing found")),
+    );
+
+    // the audit can fail: an unreleased cable's text slipped into a file made from the build
+    let export = data.parent().unwrap().join("export");
+    std::fs::create_dir_all(&export).unwrap();
+    let text = std::fs::read_to_string(fixture("66BUENOSAIRES2481.txt")).unwrap();
+    std::fs::write(export.join("page.html"), format!("<pre>{}</pre>", text.replace('&', "&amp;"))).unwrap();
+    cablegate(&data).arg("audit").arg("--export").arg(&export).assert().code(1).stdout(
+        predicate::str::contains("page.html: byte")
+            .and(predicate::str::contains("text of 66BUENOSAIRES2481, which is not released")),
+    );
+}
+
+#[test]
+fn redactions_reach_no_part_of_a_build() {
+    let (_dir, data) = archive();
+    cablegate(&data).args(["release", "--all", "--at", "2011-01-01 00:00"]).assert().success();
+    // in the SUBJECT and the body of 09LONDON923; "CONFIRM\nNEW ARGENTINE" spans a line break in 66BUENOSAIRES2481
+    cablegate(&data).args(["redact", "add", "moussavi", "--note", "protect"]).assert().success();
+    cablegate(&data).args(["redact", "add", "Confirm new   Argentine"]).assert().success();
+    cablegate(&data).args(["redact", "add", "Greg Berry", "--cable", "09LONDON923"]).assert().success();
+    cablegate(&data)
+        .args(["redact", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("09LONDON923       Greg Berry"));
+    cablegate(&data).arg("publish").assert().success();
+    let bytes = build_bytes(&data);
+    for redacted in ["moussavi", "confirm\nnew argentine", "greg berry"] {
+        assert!(!contains(&bytes, redacted), "{redacted:?} is in the build");
+    }
+    assert!(
+        contains(&bytes, "MOUSSAVI TOO UNKNOWN".replace("MOUSSAVI", "XXXXXXXXXXXX").as_str()),
+        "the subject is redacted, not dropped"
+    );
+    cablegate(&data)
+        .arg("audit")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 redactions looked for: nothing found"));
+    // removing a redaction brings the text back in the next build, which says what changed
+    cablegate(&data).args(["redact", "remove", "2"]).assert().success();
+    cablegate(&data)
+        .arg("publish")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(0 added, 1 re-issued, 0 withdrawn)"));
+    assert!(contains(&build_bytes(&data), "confirm \nnew argentine"));
+}
+
+#[test]
+fn an_embargo_waits_for_a_build_made_after_it_and_a_withdrawal_leaves() {
+    let (_dir, data) = archive();
+    cablegate(&data)
+        .args(["release", "09LONDON923", "08ECTION01OF02MANAMA492", "--at", "2011-01-01 00:00"])
+        .assert()
+        .success();
+    cablegate(&data).args(["release", "10STATE17263", "--at", "2099-01-01 00:00"]).assert().success();
+    cablegate(&data).arg("publish").assert().success();
+    assert_eq!(build_ids(&data), ["08ECTION01OF02MANAMA492", "09LONDON923"]);
+    assert!(!contains(&build_bytes(&data), "JOINT THREAT ASSESSMENT"));
+    cablegate(&data).args(["publish", "--at", "2099-01-01 00:01"]).assert().success().stdout(predicate::str::contains(
+        "build 2 published and current: 3 / 52 cables released (1 added, 0 re-issued, 0 withdrawn)",
+    ));
+    assert!(build_ids(&data).contains(&"10STATE17263".to_owned()));
+
+    cablegate(&data).args(["withdraw", "09london923", "--at", "2099-01-02 00:00"]).assert().success();
+    cablegate(&data)
+        .args(["publish", "--at", "2099-01-03 00:00"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(0 added, 0 re-issued, 1 withdrawn)"));
+    assert_eq!(build_ids(&data), ["08ECTION01OF02MANAMA492", "10STATE17263"]);
+    cablegate(&data).arg("audit").assert().success();
+    // the release log keeps the history
+    let conn = rusqlite::Connection::open(data.join("builds/000003/build.sqlite")).unwrap();
+    let kinds: Vec<(String, String)> = conn
+        .prepare("SELECT reference_id, kind FROM release_log ORDER BY at")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(kinds.contains(&("09LONDON923".into(), "withdrawn".into())));
+    assert!(kinds.contains(&("10STATE17263".into(), "added".into())));
+    // builds are listed, the current one starred; old ones can be removed, not the current one
+    cablegate(&data).arg("builds").assert().success().stdout(predicate::str::contains("*     3"));
+    cablegate(&data)
+        .args(["builds", "--remove", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("build 1 removed"));
+    cablegate(&data)
+        .args(["builds", "--remove", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("build 3 is the current one"));
+}
+
+#[test]
+fn the_real_schedule_replays() {
+    let (_dir, data) = archive();
+    let schedule = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/releases.tsv");
+    if !schedule.exists() {
+        eprintln!("skipped: no {}", schedule.display());
+        return;
+    }
+    cablegate(&data).arg("release").arg("--schedule").arg(&schedule).assert().success().stdout(
+        predicate::str::contains("11 cables scheduled for release; 6,706 in the schedule are not in the archive"),
+    );
+    cablegate(&data).args(["publish", "--at", "2010-12-31 00:00"]).assert().success();
+    let early = build_ids(&data);
+    cablegate(&data).args(["publish", "--at", "2011-09-01 00:00"]).assert().success();
+    assert!(early.len() < 11 && build_ids(&data).len() == 11, "{early:?}");
+}
