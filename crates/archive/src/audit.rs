@@ -158,7 +158,7 @@ impl Archive {
             let mut s = build
                 .connection()
                 .prepare(
-                    "SELECT c.cable, v.version, v.header, v.body FROM cables c JOIN versions v ON v.cable_id = c.id
+                    "SELECT coalesce(c.subject, ''), v.version, v.header, v.body FROM cables c JOIN versions v ON v.cable_id = c.id
                      WHERE c.reference_id = ?1",
                 )
                 .map_err(sql)?;
@@ -167,7 +167,7 @@ impl Archive {
                 .and_then(|rows| rows.collect())
                 .map_err(sql)?;
             for (json, version, header, body) in rows {
-                for (what, text) in [("parsed fields", &json), ("header", &header), ("body", &body)] {
+                for (what, text) in [("subject", &json), ("header", &header), ("body", &body)] {
                     if re.is_match(text.as_bytes()) {
                         report.findings.push(format!(
                             "{}: {id} version {version} {what}: redacted text {:?} (redaction {})",

@@ -91,21 +91,19 @@ impl Archive {
         let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
         let (mut added, mut changed) = (0u64, 0u64);
 
-        let mut writer = BuildWriter::create(&builds, number, &at)?;
+        // where every version's text is: read once, here, so the worker needs no database
+        type Listed = (u32, String, Option<String>, Location);
+        let mut plan: Vec<(usize, u32, Vec<Listed>)> = Vec::with_capacity(rows.len());
         {
             let mut versions = self
                 .conn
-                .prepare("SELECT version, seen_at, released, pack, offset, length FROM versions WHERE cable_id = ?1 ORDER BY version")
+                .prepare("SELECT version, seen_at, released, pack, offset, length FROM versions WHERE cable_id = ?1")
                 .map_err(|e| self.sql(e))?;
             let mut current =
                 self.conn.prepare("SELECT current_version FROM cables WHERE id = ?1").map_err(|e| self.sql(e))?;
-            for row in &rows {
-                let current_version: u32 = current
-                    .query_row([row.rowid], |r| r.get(0))
-                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
-                let mut public = Vec::new();
-                let mut current_text = None;
-                let listed = versions
+            for (i, row) in rows.iter().enumerate() {
+                let current_version: u32 = current.query_row([row.rowid], |r| r.get(0)).map_err(|e| self.sql(e))?;
+                let mut listed = versions
                     .query_map([row.rowid], |r| {
                         Ok((
                             r.get::<_, u32>(0)?,
@@ -118,46 +116,81 @@ impl Archive {
                             },
                         ))
                     })
-                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?
+                    .map_err(|e| self.sql(e))?
                     .collect::<rusqlite::Result<Vec<_>>>()
-                    .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
-                // versions in the order they were seen; the current one last
-                let mut listed = listed;
+                    .map_err(|e| self.sql(e))?;
+                // in the order they were seen, the current one last
                 listed.sort_by(|a, b| (a.0 == current_version, &a.1).cmp(&(b.0 == current_version, &b.1)));
-                for (version, seen_at, released, loc) in listed {
-                    let (header, body) = crate::texts::read(&texts, loc)
-                        .map_err(|source| Error::Io { path: crate::texts::pack_path(&texts, loc.pack), source })?;
-                    let header = redactor.apply(&row.reference_id, &header);
-                    let body = redactor.apply(&row.reference_id, &body);
-                    if version == current_version {
-                        current_text = Some((header.clone(), body.clone()));
-                    }
-                    public.push(PublicVersion { version, seen_at, released, header, body });
-                }
-                let (header, body) = current_text.unwrap_or_default();
-                let hash = crate::import::text_hash(&header, &body).to_vec();
-                match last.get(&row.reference_id) {
-                    None => added += 1,
-                    Some(h) if *h != hash => changed += 1,
-                    Some(_) => {}
-                }
-                let meta = Meta {
-                    reference_id: Some(&row.reference_id),
-                    created: row.created.as_deref(),
-                    classification: row.classification.as_deref(),
-                    origin: row.origin.as_deref(),
-                };
-                let cable = cablegate_cable::parse_owned(&meta, header, body);
-                writer.add(&PublicCable {
-                    release_number: row.release_number,
-                    released: row.released.clone(),
-                    released_latest: row.released_latest.clone(),
-                    cable,
-                    versions: public,
-                })?;
-                now_held.push((row.reference_id.clone(), hash));
+                plan.push((i, current_version, listed));
             }
         }
+
+        // a worker reads, redacts and parses; this thread writes the build
+        let rows = std::sync::Arc::new(rows);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<(PublicCable, Vec<u8>)>>(256);
+        let worker = {
+            let rows = rows.clone();
+            let texts = texts.clone();
+            std::thread::Builder::new()
+                .name("publish-parse".into())
+                .spawn(move || {
+                    for (i, current_version, listed) in plan {
+                        let row = &rows[i];
+                        let mut public = Vec::with_capacity(listed.len());
+                        let mut current_text = None;
+                        for (version, seen_at, released, loc) in listed {
+                            let (header, body) = match crate::texts::read(&texts, loc) {
+                                Ok(t) => t,
+                                Err(e) => {
+                                    let _ = tx.send(Err(e));
+                                    return;
+                                }
+                            };
+                            let header = redactor.apply(&row.reference_id, &header);
+                            let body = redactor.apply(&row.reference_id, &body);
+                            if version == current_version {
+                                current_text = Some((header.clone(), body.clone()));
+                            }
+                            public.push(PublicVersion { version, seen_at, released, header, body });
+                        }
+                        let (header, body) = current_text.unwrap_or_default();
+                        let hash = crate::import::text_hash(&header, &body).to_vec();
+                        let meta = Meta {
+                            reference_id: Some(&row.reference_id),
+                            created: row.created.as_deref(),
+                            classification: row.classification.as_deref(),
+                            origin: row.origin.as_deref(),
+                        };
+                        // the build's tables need the browse fields; pages parse in full when shown
+                        let cable = cablegate_cable::parse_with(&meta, header, body, cablegate_cable::Depth::Browse);
+                        let public = PublicCable {
+                            release_number: row.release_number,
+                            released: row.released.clone(),
+                            released_latest: row.released_latest.clone(),
+                            cable,
+                            versions: public,
+                        };
+                        if tx.send(Ok((public, hash))).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .expect("spawn a thread")
+        };
+        let mut writer = BuildWriter::create(&builds, number, &at)?;
+        for item in rx {
+            let (public, hash) = item.map_err(|source| Error::Io { path: texts.clone(), source })?;
+            let id = public.cable.reference_id.clone();
+            match last.get(&id) {
+                None => added += 1,
+                Some(h) if *h != hash => changed += 1,
+                Some(_) => {}
+            }
+            writer.add(&public)?;
+            now_held.push((id, hash));
+        }
+        worker.join().expect("the publish worker does not panic");
+        let rows = std::sync::Arc::try_unwrap(rows).unwrap_or_else(|_| unreachable!("the worker has ended"));
         let held: std::collections::HashSet<&str> = now_held.iter().map(|(id, _)| id.as_str()).collect();
         let withdrawn = last.keys().filter(|id| !held.contains(id.as_str())).count() as u64;
 

@@ -187,26 +187,30 @@ impl Build {
         Error::Sqlite { path: self.dir.join("build.sqlite"), source }
     }
 
-    /// A released cable, redacted, by its published or canonical id.
+    /// A released cable, redacted and parsed, by its published or canonical id.
     pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
-        let row: Option<(String, String, String)> = self
+        type Row = (String, Option<String>, Option<String>, Option<String>, String, String);
+        let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT c.cable, v.header, v.body FROM cables c JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
+                "SELECT c.reference_id, c.created, c.classification, c.origin, v.header, v.body FROM cables c
+                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
                  WHERE c.reference_id = ?1 OR c.canonical_id = ?2 ORDER BY c.reference_id = ?1 DESC LIMIT 1",
                 rusqlite::params![upper, canonical],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .optional()
             .map_err(|e| self.sql(e))?;
-        let Some((json, header, body)) = row else { return Ok(None) };
-        let mut cable: cablegate_cable::Cable = serde_json::from_str(&json)
-            .map_err(|source| Error::Json { path: self.dir.join("build.sqlite"), source })?;
-        cable.header = header;
-        cable.body = body;
-        Ok(Some(cable))
+        let Some((reference_id, created, classification, origin, header, body)) = row else { return Ok(None) };
+        let meta = cablegate_cable::Meta {
+            reference_id: Some(&reference_id),
+            created: created.as_deref(),
+            classification: classification.as_deref(),
+            origin: origin.as_deref(),
+        };
+        Ok(Some(cablegate_cable::parse_owned(&meta, header, body)))
     }
 
     /// Released cables, newest release first, `limit` from `offset`.

@@ -25,18 +25,19 @@ CREATE TABLE cables (
     level           TEXT,
     origin          TEXT,
     subject         TEXT,
-    versions        INTEGER NOT NULL,       -- the current version is the last
-    cable           TEXT NOT NULL           -- the parsed cable as JSON, header and body left out
+    versions        INTEGER NOT NULL        -- the current version is the last
 );
+-- every version's redacted text; a page parses the current one when it is shown (the parser is
+-- a pure function, so the page is a function of the build)
 CREATE TABLE versions (
+    id       INTEGER PRIMARY KEY,
     cable_id INTEGER NOT NULL REFERENCES cables(id),
     version  INTEGER NOT NULL,
     seen_at  TEXT NOT NULL,
     released TEXT,
     header   TEXT NOT NULL,
-    body     TEXT NOT NULL,
-    PRIMARY KEY (cable_id, version)
-) WITHOUT ROWID;
+    body     TEXT NOT NULL
+);
 CREATE TABLE tags (cable_id INTEGER NOT NULL, position INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (cable_id, position)) WITHOUT ROWID;
 CREATE TABLE refs (
     cable_id INTEGER NOT NULL, position INTEGER NOT NULL, cited_id TEXT, text TEXT, bullet TEXT,
@@ -47,6 +48,7 @@ CREATE TABLE release_log (at TEXT NOT NULL, reference_id TEXT NOT NULL, kind TEX
 "#;
 
 const INDEXES: &str = r#"
+CREATE UNIQUE INDEX versions_cable ON versions(cable_id, version);
 CREATE INDEX cables_canonical ON cables(canonical_id);
 CREATE INDEX cables_created ON cables(year, month, created);
 CREATE INDEX cables_released ON cables(released);
@@ -127,15 +129,11 @@ impl BuildWriter {
     fn add_inner(&self, c: &PublicCable) -> rusqlite::Result<()> {
         let cable = &c.cable;
         let created = cable.created.as_deref().and_then(cablegate_cable::meta::parse_timestamp);
-        let mut json_cable = cable.clone();
-        json_cable.header = String::new();
-        json_cable.body = String::new();
-        let json = serde_json::to_string(&json_cable).expect("a cable serialises");
         self.conn
             .prepare_cached(
                 "INSERT INTO cables (reference_id, canonical_id, release_number, created, year, month, released,
-                 released_latest, classification, level, origin, subject, versions, cable)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 released_latest, classification, level, origin, subject, versions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 cable.reference_id,
@@ -150,8 +148,7 @@ impl BuildWriter {
                 cable.level.map(|l| l.label()),
                 cable.origin,
                 cable.subject,
-                c.versions.len() as i64,
-                json
+                c.versions.len() as i64
             ])?;
         let id = self.conn.last_insert_rowid();
         let mut v = self.conn.prepare_cached(
