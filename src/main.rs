@@ -43,6 +43,10 @@ enum Command {
     Builds(cmd::publish::BuildsArgs),
     /// Prove that a build holds nothing unreleased and nothing redacted
     Audit(cmd::publish::AuditArgs),
+    /// Serve the current build over HTTP, read only, switching builds without a restart
+    Serve(cmd::serve::ServeArgs),
+    /// Import the bundled real cables, replay their release schedule, publish and serve them
+    Demo(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,7 +54,8 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CABLEGATE_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.data = cli.data.resolve();
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Import(args) => cmd::archive::import(cli.data, args),
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         Command::Publish(args) => cmd::publish::publish(cli.data, args),
         Command::Builds(args) => cmd::publish::builds(cli.data, args),
         Command::Audit(args) => cmd::publish::audit(cli.data, args),
+        Command::Serve(args) => cmd::serve::serve(cli.data, args),
+        Command::Demo(args) => cmd::serve::demo(cli.data, args),
     };
     match result {
         Ok(code) => code,

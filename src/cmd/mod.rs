@@ -1,15 +1,28 @@
 pub mod archive;
 pub mod parse;
 pub mod publish;
+pub mod serve;
 
 use std::path::PathBuf;
 
 /// Where the data folder is: `--data DIR`, else `CABLEGATE_DATA`, else `./cablegate-data`.
 #[derive(clap::Args, Clone)]
 pub struct DataDir {
-    /// The data folder (archive and builds)
-    #[arg(long = "data", value_name = "DIR", env = "CABLEGATE_DATA", default_value = "cablegate-data", global = true)]
+    /// The data folder (archive and builds) [default: ./cablegate-data]
+    #[arg(long = "data", value_name = "DIR", env = "CABLEGATE_DATA", global = true)]
+    pub given: Option<PathBuf>,
+    #[arg(skip = PathBuf::from("cablegate-data"))]
     pub path: PathBuf,
+}
+
+impl DataDir {
+    /// Fills `path` from what was given.
+    pub fn resolve(mut self) -> Self {
+        if let Some(p) = &self.given {
+            self.path = p.clone();
+        }
+        self
+    }
 }
 
 /// 251287 -> "251,287"

@@ -1,0 +1,187 @@
+//! The public server: the current build, read only, over HTTP (axum).
+//!
+//! Every GET is rendered by `cablegate-site` from the current build, on a blocking thread (SQLite
+//! work does not belong on the async executor); each blocking thread keeps its own connection to
+//! the build. A watcher reads `builds/CURRENT` twice a second: a new build is switched to without
+//! a restart, and requests under way finish on the build they started with. There is no admin
+//! route: the server cannot change anything.
+
+use std::cell::RefCell;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use cablegate_build::Build;
+use tower_http::compression::CompressionLayer;
+
+/// What the handlers share: where the builds are and which one is current.
+#[derive(Clone)]
+pub struct AppState {
+    builds: Arc<PathBuf>,
+    current: Arc<AtomicU32>,
+}
+
+impl AppState {
+    /// Reads `builds/CURRENT` now.
+    pub fn new(builds: &Path) -> AppState {
+        let state = AppState { builds: Arc::new(builds.to_owned()), current: Arc::new(AtomicU32::new(0)) };
+        state.refresh();
+        state
+    }
+
+    /// Switches to the build `CURRENT` names, if it changed. Returns the current number.
+    pub fn refresh(&self) -> u32 {
+        if let Ok(Some(n)) = cablegate_build::current(&self.builds) {
+            if n != self.current.load(Ordering::Acquire)
+                && cablegate_build::build_dir(&self.builds, n).join("manifest.json").exists()
+            {
+                self.current.store(n, Ordering::Release);
+                tracing::info!(build = n, "serving build");
+            }
+        }
+        self.current.load(Ordering::Acquire)
+    }
+
+    pub fn current(&self) -> u32 {
+        self.current.load(Ordering::Acquire)
+    }
+}
+
+thread_local! {
+    /// This thread's open build, by number.
+    static OPEN: RefCell<Option<(PathBuf, u32, Build)>> = const { RefCell::new(None) };
+}
+
+fn with_build<T>(builds: &Path, number: u32, f: impl FnOnce(&Build) -> T) -> Result<T, cablegate_build::Error> {
+    OPEN.with(|open| {
+        let mut open = open.borrow_mut();
+        let fresh = !matches!(&*open, Some((p, n, _)) if *n == number && p == builds);
+        if fresh {
+            *open = Some((builds.to_owned(), number, Build::open(builds, Some(number))?));
+        }
+        Ok(f(&open.as_ref().expect("just opened").2))
+    })
+}
+
+/// Headers every response carries.
+fn secure(headers: &mut axum::http::HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    let mut r = Response::new(Body::from(text.to_owned()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    secure(r.headers_mut());
+    r
+}
+
+async fn page(State(state): State<AppState>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "this site is read only\n");
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let number = state.current();
+    if number == 0 {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "no build is published yet\n");
+    }
+    let path = req.uri().path().to_owned();
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let builds = state.builds.clone();
+    let rendered = tokio::task::spawn_blocking(move || {
+        with_build(&builds, number, |b| (cablegate_site::render(b, &path), b.manifest().made_at.clone()))
+    })
+    .await;
+    let (page, made_at) = match rendered {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "cannot open build {number}");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "the build cannot be read; try again\n");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "render task failed");
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+        }
+    };
+    let etag = format!("\"{number}-{}\"", &blake3::hash(&page.body).to_hex()[..16]);
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut r = if status.is_success() && if_none_match.as_deref() == Some(etag.as_str()) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let mut r = Response::new(Body::from(page.body));
+        *r.status_mut() = status;
+        r
+    };
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(page.content_type));
+    if let Some(to) = page.location {
+        if let Ok(v) = HeaderValue::from_str(&to) {
+            h.insert(header::LOCATION, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(t) = humantime_like(&made_at) {
+        h.insert(header::LAST_MODIFIED, t);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    secure(h);
+    r
+}
+
+/// `2026-11-30T00:12:08Z` as an HTTP date.
+fn humantime_like(iso: &str) -> Result<HeaderValue, ()> {
+    let t = humantime::parse_rfc3339(iso).map_err(|_| ())?;
+    HeaderValue::from_str(&httpdate::fmt_http_date(t)).map_err(|_| ())
+}
+
+/// The router: every path goes to the site.
+pub fn router(state: AppState) -> Router {
+    Router::new().fallback(page).with_state(state).layer(CompressionLayer::new())
+}
+
+/// Serves the builds in `builds` on `addr` until `shutdown` resolves, switching builds as
+/// `builds/CURRENT` changes.
+pub async fn serve(
+    builds: &Path,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = AppState::new(builds);
+    let watcher = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let s = state.clone();
+                let _ = tokio::task::spawn_blocking(move || s.refresh()).await;
+            }
+        })
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    let app = router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    watcher.abort();
+    result
+}

@@ -1,0 +1,268 @@
+//! Router tests: every kind of route, called with `tower::ServiceExt::oneshot` on a build of the
+//! repository's fixture cables, no socket needed.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cablegate_archive::release::Selection;
+use cablegate_archive::{Archive, ImportOptions};
+use cablegate_server::{router, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
+}
+
+/// A data folder with a build of the fixture cables: all released but 66BUENOSAIRES2481, which
+/// stays in the catalogue only.
+fn data() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::open(dir.path()).unwrap();
+    a.import(&[fixture("cables.csv"), fixture("reissued.csv"), fixture("versions.jsonl")], &ImportOptions::default())
+        .unwrap();
+    a.load_catalog(&fixture("catalog.csv")).unwrap();
+    a.release(&Selection { ids: vec!["09LONDON923".into()], ..Selection::default() }, "2011-02-15T12:12:00Z").unwrap();
+    // everything else later; 09LONDON923 keeps its earlier release
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-03-01T00:00:00Z").unwrap();
+    a.withdraw("66BUENOSAIRES2481", "2011-03-02T00:00:00Z").unwrap();
+    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
+    dir
+}
+
+async fn get(builds: &Path, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let app = router(AppState::new(builds));
+    let res = app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn home_and_security_headers() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    let (status, h, body) = get(&builds, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(body.contains("Currently released so far… <strong>13</strong> / 52"), "{body}");
+    assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("default-src 'none'"));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        h.contains_key(header::REFERRER_POLICY)
+            && h.contains_key(header::ETAG)
+            && h.contains_key(header::LAST_MODIFIED)
+    );
+    assert!(!body.contains("<script"));
+    let (status, _, index) = get(&builds, "/index.html").await;
+    assert_eq!((status, index), (StatusCode::OK, body));
+    let (status, h, css) = get(&builds, "/static/cablegate.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(css.contains("prefers-color-scheme: dark"));
+}
+
+#[tokio::test]
+async fn the_cable_page() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    let (status, h, body) = get(&builds, "/cable/2009/04/09LONDON923.html").await;
+    assert_eq!(status, StatusCode::OK);
+    // the top box, each field linked to its browse page
+    for part in [
+        "<td><a href=\"../../../cable/2009/04/09LONDON923.html\">09LONDON923</a></td>",
+        "<a href=\"../../../date/2009-04_0.html\">2009-04-20 16:45</a>",
+        "<a href=\"../../../reldate/2011-02-15_0.html\">2011-02-15 12:12</a>",
+        "<a href=\"../../../classification/secret-noforn_0.html\">SECRET//NOFORN</a>",
+        "<a href=\"../../../origin/embassy-london_0.html\">Embassy London</a>",
+        "<a href=\"../../../tag/PREL_0.html\">PREL</a>",
+        "id=\"par5\"><a class=\"pilcrow\" href=\"#par5\"",
+        "<span class=\"marking\">(S/NF)</span>",
+        "#cablegate #09LONDON923",
+        "LEBARON",
+    ] {
+        assert!(body.contains(part), "missing {part}");
+    }
+    // cable text is escaped
+    assert!(body.contains("Summary con&#39;t.") && !body.contains("Summary con't."));
+    // a conditional GET
+    let app = router(AppState::new(&builds));
+    let etag = h[header::ETAG].clone();
+    let res = app
+        .oneshot(
+            Request::get("/cable/2009/04/09LONDON923.html")
+                .header(header::IF_NONE_MATCH, etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn references_released_unreleased_and_text() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    // 09THEHAGUE2 cites 09STATE125579 (not in the catalogue extract: plain text) and others
+    let (_, _, body) = get(&builds, "/cable/2009/01/09THEHAGUE2.html").await;
+    assert!(body.contains("<h2 id=\"refs\">References</h2>"));
+    assert!(body.contains("A. 09STATE125579</li>"), "unknown: plain text");
+    // 66BUENOSAIRES2481 is withdrawn: a page that names it says so, and its own page is a 404
+    let (status, _, body) = get(&builds, "/cable/66BUENOSAIRES2481").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("66BUENOSAIRES2481 is in the collection but not released yet."));
+    assert!(!body.contains("JURISDICTIONS"), "a 404 reveals nothing of the text");
+    let (status, _, _) = get(&builds, "/cable/1966/12/66BUENOSAIRES2481.html").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // versions of a re-issued cable are listed
+    let (_, _, body) = get(&builds, "/cable/2009/12/09CASABLANCA226.html").await;
+    assert!(body.contains("<h2 id=\"versions\">Versions</h2>"), "{body}");
+}
+
+#[tokio::test]
+async fn lookups_redirect_to_the_page() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    for (uri, to) in [
+        ("/cable/09london923", "/cable/2009/04/09LONDON923.html"),
+        ("/cable/09LONDON923.html", "/cable/2009/04/09LONDON923.html"),
+        ("/cable/08MANAMA492", "/cable/2008/07/08ECTION01OF02MANAMA492.html"),
+        ("/cable/08ECTION01OF02MANAMA492", "/cable/2008/07/08ECTION01OF02MANAMA492.html"),
+        ("/cable/203211", "/cable/2009/04/09LONDON923.html"),
+        ("/cable/2001/01/09LONDON923.html", "/cable/2009/04/09LONDON923.html"),
+    ] {
+        let (status, h, _) = get(&builds, uri).await;
+        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{uri}");
+        assert_eq!(h[header::LOCATION], to, "{uri}");
+    }
+    let (status, _, body) = get(&builds, "/cable/99NOWHERE1").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("There is no cable 99NOWHERE1."));
+}
+
+#[tokio::test]
+async fn listings_and_indexes() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    for (uri, want) in [
+        ("/reldate/2011-02-15_0.html", "09LONDON923"),
+        ("/date/2009-04_0.html", "09LONDON923"),
+        ("/origin/embassy-london_0.html", "Origin: Embassy London"),
+        ("/tag/PREL_0.html", "Tag: PREL"),
+        ("/tag/CLINTON__HILLARY_0.html", "09STATE30049"),
+        ("/classification/secret-noforn_0.html", "09LONDON923"),
+        ("/origin/index.html", "embassy-london_0.html"),
+        ("/tag/index.html", "PREL_0.html"),
+        ("/reldate/index.html", "2011-02-15_0.html"),
+        ("/date/index.html", "2009-04_0.html"),
+        ("/classification/index.html", "secret-noforn_0.html"),
+    ] {
+        let (status, _, body) = get(&builds, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(body.contains(want), "{uri} lacks {want}");
+    }
+    // pagination edges
+    let (status, _, _) = get(&builds, "/tag/PREL_1.html").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "one page only");
+    for uri in ["/tag/NOSUCHTAG_0.html", "/origin/nowhere_0.html", "/reldate/x_0.html", "/tag/PREL.html", "/nope"] {
+        assert_eq!(get(&builds, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn read_only_and_switching_builds() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    let app = router(AppState::new(&builds));
+    let res = app.oneshot(Request::post("/").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // a new build becomes current; the state switches to it on refresh, without a restart
+    let state = AppState::new(&builds);
+    assert_eq!(state.current(), 1);
+    let mut a = Archive::open(d.path()).unwrap();
+    a.withdraw("09LONDON923", "2011-09-02T00:00:00Z").unwrap();
+    a.publish(d.path(), Some("2011-09-03T00:00:00Z")).unwrap();
+    assert_eq!(state.refresh(), 2);
+    let res = router(state).oneshot(Request::get("/cable/09LONDON923").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+/// Sends `GET path` over a real socket and returns the status code (HTTP/1.1, one request).
+async fn status_over_tcp(addr: std::net::SocketAddr, path: &str) -> std::io::Result<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await?;
+    let head = String::from_utf8_lossy(&buf[..buf.len().min(64)]).into_owned();
+    head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or_else(|| std::io::Error::other(head))
+}
+
+/// New builds are published while clients hammer the server on 127.0.0.1: every request
+/// succeeds, and the server ends up on the last build. The loop is bounded in count and time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builds_switch_under_load_without_a_failed_request() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = {
+        let builds = builds.clone();
+        tokio::spawn(async move {
+            cablegate_server::serve(&builds, "127.0.0.1:0".parse().unwrap(), move |a| tx.send(a).unwrap(), async {
+                let _ = stop_rx.await;
+            })
+            .await
+        })
+    };
+    let addr = rx.await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        clients.push(tokio::spawn(async move {
+            let paths = ["/", "/cable/2008/07/08ECTION01OF02MANAMA492.html", "/tag/PREL_0.html", "/origin/index.html"];
+            let mut codes = Vec::new();
+            for i in 0..150 {
+                if std::time::Instant::now() > deadline {
+                    break;
+                }
+                codes.push(status_over_tcp(addr, paths[(i + c) % paths.len()]).await.map_err(|e| e.to_string()));
+            }
+            codes
+        }));
+    }
+    // three new builds while the clients run
+    let data_dir = d.path().to_owned();
+    let publisher = tokio::task::spawn_blocking(move || {
+        let mut a = Archive::open(&data_dir).unwrap();
+        for k in 0..3 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            a.publish(&data_dir, Some(&format!("2011-09-0{}T00:00:00Z", k + 2))).unwrap();
+        }
+    });
+    publisher.await.unwrap();
+    let mut total = 0;
+    for c in clients {
+        for code in c.await.unwrap() {
+            assert_eq!(code, Ok(200));
+            total += 1;
+        }
+    }
+    assert!(total > 100, "{total} requests");
+    // the watcher moves to build 4 within a second
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let body = {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    };
+    assert!(body.contains("Build 4 ·"), "{body}");
+    stop_tx.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}

@@ -1,0 +1,585 @@
+//! The public website: every page is a pure function of a build and a path.
+//!
+//! [`render`] maps a path of the original site (`/cable/2009/04/09LONDON923.html`,
+//! `/tag/PREL_0.html`, …) to a page. The server calls it for each request and the static export
+//! calls it for each file, so they cannot drift apart. Links are relative (`../../tag/…`), so the
+//! pages work under any path prefix and opened from disk. Every piece of cable text goes through
+//! askama's HTML escaping.
+
+use askama::Template;
+use cablegate_build::{Build, Listed};
+use cablegate_cable::{Cable, Reference};
+use rusqlite::{params, OptionalExtension};
+
+/// Rows per listing page, as on the original site.
+pub const PAGE_SIZE: u64 = 50;
+
+/// A rendered page, or a redirect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// Where a redirect points (a path from the site's root).
+    pub location: Option<String>,
+}
+
+impl Page {
+    fn html(status: u16, body: String) -> Page {
+        Page { status, content_type: "text/html; charset=utf-8", body: body.into_bytes(), location: None }
+    }
+    fn redirect(to: String) -> Page {
+        Page {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: format!("moved to {to}\n").into_bytes(),
+            location: Some(to),
+        }
+    }
+}
+
+pub const STYLESHEET: &str = include_str!("../static/cablegate.css");
+
+/// The site-wide part of every page.
+struct Common {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+}
+
+fn common(build: &Build, path: &str) -> Common {
+    let depth = path.trim_start_matches('/').matches('/').count();
+    let m = build.manifest();
+    Common {
+        root: "../".repeat(depth),
+        released: thousands(m.released),
+        total: thousands(m.total.max(m.released)),
+        build: m.number,
+        made_at: m.made_at.clone(),
+    }
+}
+
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `Embassy London` -> `embassy-london`; `SECRET//NOFORN` -> `secret-noforn`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Tags keep their case; characters that do not belong in a file name become `_`.
+pub fn tag_slug(tag: &str) -> String {
+    tag.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// The page of a cable: `cable/YYYY/MM/REFID.html` (YYYY/MM of creation).
+pub fn cable_href(reference_id: &str, created: Option<&str>) -> String {
+    let (y, m) = created.and_then(|c| Some((c.get(0..4)?, c.get(5..7)?))).unwrap_or(("0000", "00"));
+    format!("cable/{y}/{m}/{reference_id}.html")
+}
+
+struct Row {
+    href: String,
+    reference_id: String,
+    subject: String,
+    created: String,
+    released: String,
+    classification: String,
+    origin: String,
+}
+
+fn short_time(iso: &str) -> String {
+    // 2009-04-20T16:45:00Z -> 2009-04-20 16:45
+    iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| iso.to_owned())
+}
+
+fn rows(list: Vec<Listed>) -> Vec<Row> {
+    list.into_iter()
+        .map(|l| Row {
+            href: cable_href(&l.reference_id, l.created.as_deref()),
+            subject: l.subject.unwrap_or_default(),
+            created: l.created.as_deref().map(short_time).unwrap_or_default(),
+            released: short_time(&l.released),
+            classification: l.classification.unwrap_or_default(),
+            origin: l.origin.unwrap_or_default(),
+            reference_id: l.reference_id,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    latest_day: Option<String>,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct Listing {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    heading: String,
+    note: String,
+    count: String,
+    rows: Vec<Row>,
+    base: String,
+    page: u64,
+    pages: u64,
+    pager: Vec<u64>,
+}
+
+struct Entry {
+    href: String,
+    label: String,
+    count: String,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct Index {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    heading: String,
+    entries: Vec<Entry>,
+}
+
+enum RefState {
+    Released(String),
+    NotReleased,
+    Text,
+}
+
+struct RefLink {
+    bullet: Option<String>,
+    label: String,
+    state: RefState,
+}
+
+#[derive(Template)]
+#[template(path = "cable.html")]
+struct CablePage {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    c: Cable,
+    href: String,
+    created: String,
+    created_month: Option<String>,
+    released_day: String,
+    released_at: String,
+    classification: String,
+    class_slug: String,
+    origin: String,
+    origin_slug: String,
+    tag_links: Vec<(String, String)>,
+    preamble: String,
+    refs: Vec<RefLink>,
+    cited_by: Vec<(String, String)>,
+    versions: Vec<(String, Option<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "notfound.html")]
+struct NotFound {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    message: String,
+}
+
+fn not_found(build: &Build, path: &str, message: String) -> Page {
+    let c = common(build, path);
+    let page =
+        NotFound { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, message };
+    Page::html(404, page.render().unwrap_or_default())
+}
+
+fn internal(e: impl std::fmt::Display) -> Page {
+    Page {
+        status: 500,
+        content_type: "text/plain; charset=utf-8",
+        body: format!("internal error: {e}\n").into_bytes(),
+        location: None,
+    }
+}
+
+/// Renders the page at `path` (from the site's root: `/`, `/index.html`, `/cable/…`).
+pub fn render(build: &Build, path: &str) -> Page {
+    let path = if path.is_empty() { "/" } else { path };
+    let result = match path {
+        "/" | "/index.html" => home(build, "/index.html"),
+        "/static/cablegate.css" => Ok(Page {
+            status: 200,
+            content_type: "text/css; charset=utf-8",
+            body: STYLESHEET.as_bytes().to_vec(),
+            location: None,
+        }),
+        _ => route(build, path),
+    };
+    result.unwrap_or_else(internal)
+}
+
+type R = Result<Page, Box<dyn std::error::Error>>;
+
+fn route(build: &Build, path: &str) -> R {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["cable", y, m, file] if file.ends_with(".html") => cable(build, path, y, m, file.trim_end_matches(".html")),
+        ["cable", id] => lookup(build, path, id.trim_end_matches(".html")),
+        [kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), "index.html"] => index(build, path, kind),
+        [kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), file] if file.ends_with(".html") => {
+            let stem = file.trim_end_matches(".html");
+            match stem.rsplit_once('_').and_then(|(k, n)| Some((k, n.parse::<u64>().ok()?))) {
+                Some((key, page)) => listing(build, path, kind, key, page),
+                None => Ok(not_found(build, path, format!("There is no page {path}."))),
+            }
+        }
+        _ => Ok(not_found(build, path, format!("There is no page {path}."))),
+    }
+}
+
+fn home(build: &Build, path: &str) -> R {
+    let c = common(build, path);
+    let conn = build.connection();
+    let day: Option<String> =
+        conn.query_row("SELECT substr(max(released), 1, 10) FROM cables", [], |r| r.get(0)).optional()?.flatten();
+    let list = match &day {
+        Some(d) => listed(build, "substr(released, 1, 10) = ?1", d, 0, 200)?.0,
+        None => Vec::new(),
+    };
+    let page = Home {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        latest_day: day,
+        rows: rows(list),
+    };
+    Ok(Page::html(200, page.render()?))
+}
+
+/// Cables matching `filter` (one parameter), newest first: a page of them and how many there are.
+fn listed(
+    build: &Build,
+    filter: &str,
+    arg: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Listed>, u64), rusqlite::Error> {
+    let conn = build.connection();
+    let count: i64 = conn.query_row(&format!("SELECT count(*) FROM cables WHERE {filter}"), [arg], |r| r.get(0))?;
+    let mut s = conn.prepare_cached(&format!(
+        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE {filter}
+         ORDER BY created DESC, reference_id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let list = s
+        .query_map(params![arg, limit as i64, offset as i64], |r| {
+            Ok(Listed {
+                reference_id: r.get(0)?,
+                subject: r.get(1)?,
+                created: r.get(2)?,
+                released: r.get(3)?,
+                classification: r.get(4)?,
+                origin: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((list, count as u64))
+}
+
+/// The value behind a slug: the origin, classification or tag whose slug it is.
+fn unslug(build: &Build, kind: &str, key: &str) -> Result<Option<String>, rusqlite::Error> {
+    let sql = match kind {
+        "origin" => "SELECT DISTINCT origin FROM cables WHERE origin IS NOT NULL",
+        "classification" => "SELECT DISTINCT classification FROM cables WHERE classification IS NOT NULL",
+        "tag" => "SELECT DISTINCT tag FROM tags",
+        _ => return Ok(Some(key.to_owned())),
+    };
+    let mut s = build.connection().prepare_cached(sql)?;
+    let values = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let f = if kind == "tag" { tag_slug } else { slug };
+    Ok(values.into_iter().find(|v| f(v) == key))
+}
+
+fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
+    let (filter, arg, heading, note) = match kind {
+        "reldate" if key.len() == 10 => {
+            ("substr(released, 1, 10) = ?1", key.to_owned(), format!("Released {key}"), String::new())
+        }
+        "date" if key.len() == 7 => {
+            ("substr(created, 1, 7) = ?1", key.to_owned(), format!("Created {key}"), String::new())
+        }
+        "date" if key.len() == 4 => {
+            ("substr(created, 1, 4) = ?1", key.to_owned(), format!("Created in {key}"), String::new())
+        }
+        "origin" | "classification" | "tag" => match unslug(build, kind, key)? {
+            Some(v) => {
+                let filter = match kind {
+                    "origin" => "origin = ?1",
+                    "classification" => "classification = ?1",
+                    _ => "id IN (SELECT cable_id FROM tags WHERE tag = ?1)",
+                };
+                let heading = match kind {
+                    "origin" => format!("Origin: {v}"),
+                    "classification" => format!("Classification: {v}"),
+                    _ => format!("Tag: {v}"),
+                };
+                (filter, v, heading, String::new())
+            }
+            None => return Ok(not_found(build, path, format!("No released cable has this {kind}."))),
+        },
+        _ => return Ok(not_found(build, path, format!("There is no page {path}."))),
+    };
+    let (list, count) = listed(build, filter, &arg, page * PAGE_SIZE, PAGE_SIZE)?;
+    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    if page >= pages {
+        return Ok(not_found(build, path, format!("This list has {pages} pages.")));
+    }
+    let c = common(build, path);
+    let pager = (page.saturating_sub(4)..(page + 5).min(pages)).collect();
+    let listing = Listing {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        heading,
+        note,
+        count: thousands(count),
+        rows: rows(list),
+        base: key.to_owned(),
+        page,
+        pages,
+        pager,
+    };
+    Ok(Page::html(200, listing.render()?))
+}
+
+fn index(build: &Build, path: &str, kind: &str) -> R {
+    let (sql, heading): (&str, &str) = match kind {
+        "reldate" => {
+            ("SELECT substr(released, 1, 10), count(*) FROM cables GROUP BY 1 ORDER BY 1 DESC", "Release days")
+        }
+        "date" => (
+            "SELECT substr(created, 1, 7), count(*) FROM cables WHERE created IS NOT NULL GROUP BY 1 ORDER BY 1 DESC",
+            "By creation date",
+        ),
+        "origin" => ("SELECT origin, count(*) FROM cables WHERE origin IS NOT NULL GROUP BY 1 ORDER BY 1", "By origin"),
+        "classification" => (
+            "SELECT classification, count(*) FROM cables WHERE classification IS NOT NULL GROUP BY 1 ORDER BY 1",
+            "By classification",
+        ),
+        _ => ("SELECT tag, count(*) FROM tags GROUP BY 1 ORDER BY 1", "By tag"),
+    };
+    let mut s = build.connection().prepare_cached(sql)?;
+    let entries = s
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(v, n)| Entry {
+            href: format!(
+                "{kind}/{}_0.html",
+                match kind {
+                    "origin" | "classification" => slug(&v),
+                    "tag" => tag_slug(&v),
+                    _ => v.clone(),
+                }
+            ),
+            label: v,
+            count: thousands(n as u64),
+        })
+        .collect();
+    let c = common(build, path);
+    let page = Index {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        heading: heading.to_owned(),
+        entries,
+    };
+    Ok(Page::html(200, page.render()?))
+}
+
+/// `/cable/REFID` in any spelling (lower case, malformed as published, the release's number).
+fn lookup(build: &Build, path: &str, id: &str) -> R {
+    let conn = build.connection();
+    let by_number: Option<(String, Option<String>)> = match id.parse::<i64>() {
+        Ok(n) => conn
+            .query_row("SELECT reference_id, created FROM cables WHERE release_number = ?1", [n], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?,
+        Err(_) => None,
+    };
+    let found = match by_number {
+        Some(f) => Some(f),
+        None => {
+            let upper = id.trim().to_ascii_uppercase();
+            let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
+            conn.query_row(
+                "SELECT reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2 ORDER BY reference_id = ?1 DESC LIMIT 1",
+                params![upper, canonical],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+        }
+    };
+    match found {
+        Some((rid, created)) => Ok(Page::redirect(format!("/{}", cable_href(&rid, created.as_deref())))),
+        None if build.in_catalog(id)? => Ok(not_found(
+            build,
+            path,
+            format!("{} is in the collection but not released yet.", id.to_ascii_uppercase()),
+        )),
+        None => Ok(not_found(build, path, format!("There is no cable {}.", id.to_ascii_uppercase()))),
+    }
+}
+
+fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
+    let Some(c) = build.cable(id)? else {
+        return lookup(build, path, id);
+    };
+    let href = cable_href(&c.reference_id, c.created.as_deref());
+    if format!("/{href}") != path {
+        return Ok(Page::redirect(format!("/{href}")));
+    }
+    let _ = (y, m);
+    let conn = build.connection();
+    let (released, versions_n): (String, i64) =
+        conn.query_row("SELECT released, versions FROM cables WHERE reference_id = ?1", [&c.reference_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let mut refs = Vec::new();
+    for r in &c.references {
+        match r {
+            Reference::Cable { id, bullet } => {
+                let target: Option<(String, Option<String>)> = conn
+                    .query_row("SELECT reference_id, created FROM cables WHERE canonical_id = ?1 LIMIT 1", [id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
+                let state = match target {
+                    Some((rid, created)) => RefState::Released(cable_href(&rid, created.as_deref())),
+                    None if build.in_catalog(id)? => RefState::NotReleased,
+                    None => RefState::Text,
+                };
+                refs.push(RefLink { bullet: bullet.clone(), label: id.clone(), state });
+            }
+            Reference::Text { text, bullet } => {
+                refs.push(RefLink { bullet: bullet.clone(), label: text.clone(), state: RefState::Text })
+            }
+        }
+    }
+    let cited_by = {
+        let mut s = conn.prepare_cached(
+            "SELECT DISTINCT c.reference_id, c.created FROM refs r JOIN cables c ON c.id = r.cable_id WHERE r.cited_id = ?1 ORDER BY c.created",
+        )?;
+        let found = s
+            .query_map([&c.canonical_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        found
+            .into_iter()
+            .filter(|(rid, _)| *rid != c.reference_id)
+            .map(|(rid, created)| {
+                let h = cable_href(&rid, created.as_deref());
+                (rid, h)
+            })
+            .collect()
+    };
+    let versions = if versions_n > 1 {
+        let mut s = conn.prepare_cached(
+            "SELECT v.seen_at, v.released FROM versions v JOIN cables c ON c.id = v.cable_id WHERE c.reference_id = ?1 ORDER BY v.version",
+        )?;
+        let found =
+            s.query_map([&c.reference_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        found
+    } else {
+        Vec::new()
+    };
+    // the body up to the first numbered paragraph, as released
+    let preamble = match c.paragraphs.iter().find(|p| p.number.is_some()) {
+        Some(p) => {
+            let n = p.number.unwrap_or(1);
+            find_paragraph(&c.body, n).map(|i| c.body[..i].trim_end().to_owned()).unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let paragraphs_empty = c.paragraphs.is_empty();
+    let com = common(build, path);
+    let created = c.created.as_deref().map(short_time).unwrap_or_default();
+    let page = CablePage {
+        root: com.root,
+        released: com.released,
+        total: com.total,
+        build: com.build,
+        made_at: com.made_at,
+        href,
+        created_month: c.created.as_deref().and_then(|d| d.get(..7)).map(str::to_owned),
+        created,
+        released_day: released.get(..10).unwrap_or_default().to_owned(),
+        released_at: short_time(&released),
+        classification: c.classification.clone().unwrap_or_default(),
+        class_slug: slug(c.classification.as_deref().unwrap_or_default()),
+        origin: c.origin.clone().unwrap_or_default(),
+        origin_slug: slug(c.origin.as_deref().unwrap_or_default()),
+        tag_links: c.tags.iter().map(|t| (t.clone(), tag_slug(t))).collect(),
+        preamble: if paragraphs_empty { c.body.clone() } else { preamble },
+        refs,
+        cited_by,
+        versions,
+        c,
+    };
+    Ok(Page::html(200, page.render()?))
+}
+
+/// Where paragraph `n` starts in the body (`\n5. ` at a line start).
+fn find_paragraph(body: &str, n: u32) -> Option<usize> {
+    let needle = format!("{n}.");
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start_matches([' ', '\t', '¶']);
+        if t.starts_with(&needle) && !t[needle.len()..].starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}

@@ -1,0 +1,67 @@
+//! Snapshots of rendered pages (review changes with `cargo insta review`): the cable page of
+//! 09LONDON923 and a listing page, from a build of the repository's fixture cables.
+
+use std::path::PathBuf;
+
+use cablegate_archive::release::Selection;
+use cablegate_archive::{Archive, ImportOptions};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
+}
+
+fn build() -> (tempfile::TempDir, cablegate_build::Build) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::open(dir.path()).unwrap();
+    a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
+    a.load_catalog(&fixture("catalog.csv")).unwrap();
+    a.release(&Selection { ids: vec!["09LONDON923".into()], ..Selection::default() }, "2011-02-15T12:12:00Z").unwrap();
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
+    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
+    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    (dir, b)
+}
+
+fn page(b: &cablegate_build::Build, path: &str) -> String {
+    let p = cablegate_site::render(b, path);
+    assert_eq!(p.status, 200, "{path}");
+    String::from_utf8(p.body).unwrap()
+}
+
+#[test]
+fn cable_page() {
+    let (_d, b) = build();
+    insta::assert_snapshot!("09LONDON923", page(&b, "/cable/2009/04/09LONDON923.html"));
+}
+
+#[test]
+fn listing_page() {
+    let (_d, b) = build();
+    insta::assert_snapshot!("tag_PREL_0", page(&b, "/tag/PREL_0.html"));
+}
+
+#[test]
+fn every_text_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("hostile.csv");
+    std::fs::write(
+        &csv,
+        "\"1\",\"4/20/2009 16:45\",\"09LONDON1\",\"Embassy <London>\",\"SECRET\",\"\",\"P 201645Z APR 09\nFM AMEMBASSY LONDON\",\
+         \"S E C R E T LONDON 000001\n\nTAGS: PGOV\nSUBJECT: <script>alert(1)</script> & \\\"QUOTES\\\"\n\n1. (S) Text with <b>tags</b> & ampersands.\n\nLEBARON\"\n",
+    )
+    .unwrap();
+    let mut a = Archive::open(&dir.path().join("data")).unwrap();
+    let s = a.import(&[csv], &ImportOptions::default()).unwrap();
+    assert_eq!(s.imported, 1, "{:?}", s.rejects);
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
+    a.publish(&dir.path().join("data"), Some("2011-09-01T00:00:00Z")).unwrap();
+    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(&dir.path().join("data")), None).unwrap();
+    for path in ["/cable/2009/04/09LONDON1.html", "/index.html", "/date/2009-04_0.html"] {
+        let html = page(&b, path);
+        assert!(!html.contains("<script") && !html.contains("<b>tags") && !html.contains("<London>"), "{path}: {html}");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;QUOTES&#34;"), "{path}: {html}");
+    }
+    assert!(
+        page(&b, "/cable/2009/04/09LONDON1.html").contains("Text with &#60;b&#62;tags&#60;/b&#62; &#38; ampersands.")
+    );
+}

@@ -1,0 +1,80 @@
+//! `serve` and `demo`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cablegate_archive::{Archive, ImportOptions};
+
+use super::DataDir;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+}
+
+fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("shutting down: finishing the requests under way");
+        };
+        cablegate_server::serve(
+            builds,
+            addr,
+            |a| eprintln!("serving the current build on http://{a}/ (Ctrl-C to stop)"),
+            shutdown,
+        )
+        .await
+        .with_context(|| format!("serving on {addr}"))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn serve(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let builds = cablegate_build::builds_dir(&data.path);
+    if cablegate_build::current(&builds)?.is_none() {
+        anyhow::bail!("no build published in {} yet (cablegate publish)", data.path.display());
+    }
+    run(&builds, args.addr)
+}
+
+/// The bundled real cables: `demo/` beside the binary's sources (a clone of the repository).
+fn bundled() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo")
+}
+
+pub fn demo(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let demo = bundled();
+    anyhow::ensure!(demo.join("cables.csv.gz").exists(), "the bundled cables are not in {}", demo.display());
+    let _temp;
+    let dir = match &data.given {
+        Some(p) => p.clone(),
+        None => {
+            let t = tempfile::tempdir().context("making a temporary data folder")?;
+            let p = t.path().to_owned();
+            _temp = t;
+            p
+        }
+    };
+    let mut archive = Archive::open(&dir)?;
+    let started = std::time::Instant::now();
+    let s = archive.import(&[demo.join("cables.csv.gz"), demo.join("versions.jsonl.gz")], &ImportOptions::default())?;
+    eprintln!("demo: {} cables imported ({} new versions, {} unchanged)", s.imported, s.new_versions, s.unchanged);
+    archive.load_catalog(&demo.join("full-release-ids.csv.gz"))?;
+    archive.release_schedule(&demo.join("releases.tsv"))?;
+    let p = archive.publish(&dir, None)?;
+    eprintln!(
+        "demo: build {} with {} of {} cables, ready in {:.1} s (data in {})",
+        p.manifest.number,
+        p.manifest.released,
+        p.manifest.total,
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    run(&cablegate_build::builds_dir(&dir), args.addr)
+}
