@@ -47,7 +47,7 @@ async fn home_and_security_headers() {
     let (status, h, body) = get(&builds, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
-    assert!(body.contains("Currently released so far… <strong>13</strong> / 52"), "{body}");
+    assert!(body.contains("Currently released so far… <strong>13</strong> / 55"), "{body}");
     assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("default-src 'none'"));
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(
@@ -110,6 +110,11 @@ async fn references_released_unreleased_and_text() {
     let (_, _, body) = get(&builds, "/cable/2009/01/09THEHAGUE2.html").await;
     assert!(body.contains("<h2 id=\"refs\">References</h2>"));
     assert!(body.contains("A. 09STATE125579</li>"), "unknown: plain text");
+    assert!(body.contains("C. 07THEHAGUE935 <span class=\"unreleased\">(not yet released)</span>"), "in the catalogue, not released");
+    // a released cable's citation is a link, and the cited cable lists who cites it
+    let (_, _, manama) = get(&builds, "/cable/2008/07/08ECTION01OF02MANAMA492.html").await;
+    assert!(manama.contains("A. 08MANAMA165 <span class=\"unreleased\">(not yet released)</span>"));
+    assert!(!manama.contains("href=\"../../../cable/2008/03/08MANAMA165"));
     // 66BUENOSAIRES2481 is withdrawn: a page that names it says so, and its own page is a 404
     let (status, _, body) = get(&builds, "/cable/66BUENOSAIRES2481").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
