@@ -193,3 +193,40 @@ fn the_real_schedule_replays() {
     cablegate(&data).args(["publish", "--at", "2011-09-01 00:00"]).assert().success();
     assert!(early.len() < 11 && build_ids(&data).len() == 11, "{early:?}");
 }
+
+/// The audit crawls a running site from its home page: clean, then (with a redaction added but
+/// not yet published) it finds the text on the pages that show it.
+#[test]
+fn the_audit_crawls_a_running_site() {
+    let (_dir, data) = archive();
+    cablegate(&data).args(["release", "--all", "--at", "2011-01-01 00:00"]).assert().success();
+    cablegate(&data).arg("publish").assert().success();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let clean = cablegate(&data).args(["audit", "--url", &url]).assert();
+    let out = String::from_utf8_lossy(&clean.get_output().stdout).into_owned();
+    // every page reachable from the home page: 11 cables, listings, indexes
+    let pages: u64 =
+        out.split(" pages crawled").next().and_then(|s| s.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(pages > 40, "{out}");
+    assert!(out.contains("nothing found"), "{out}");
+    // a redaction not yet published: the crawl sees the text where the site still shows it
+    cablegate(&data).args(["redact", "add", "Greg Berry"]).assert().success();
+    cablegate(&data).args(["audit", "--url", &url]).assert().code(1).stdout(
+        predicate::str::contains(format!("{url}cable/2009/04/09LONDON923.html: byte"))
+            .and(predicate::str::contains("redacted text \"Greg Berry\"")),
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -266,13 +266,19 @@ pub struct AuditArgs {
     /// Also audit every file of a static export or of any folder made from the build
     #[arg(long, value_name = "DIR")]
     export: Vec<PathBuf>,
+    /// Also crawl a running site from this address (its home page), following its links
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// How many pages the crawl fetches at most
+    #[arg(long, default_value_t = 5000)]
+    max_pages: usize,
     #[arg(long)]
     json: bool,
 }
 
 pub fn audit(data: DataDir, args: AuditArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_existing(&data.path)?;
-    let r = archive.audit(&data.path, args.build, &args.export)?;
+    let r = archive.audit(&data.path, args.build, &args.export, args.url.as_deref(), args.max_pages)?;
     if args.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &r)?;
         println!();
@@ -281,10 +287,11 @@ pub fn audit(data: DataDir, args: AuditArgs) -> anyhow::Result<ExitCode> {
             println!("FOUND {f}");
         }
         println!(
-            "audit of build {} (as of {}): {} files, {} MB; {} cables checked as released; {} unreleased cables looked for ({} fingerprints); {} redactions looked for: {}",
+            "audit of build {} (as of {}): {} files, {} pages crawled, {} MB; {} cables checked as released; {} unreleased cables looked for ({} fingerprints); {} redactions looked for: {}",
             r.build,
             r.made_at,
             r.files,
+            r.pages,
             r.bytes / 1_000_000,
             thousands(r.cables),
             thousands(r.unreleased),

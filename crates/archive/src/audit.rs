@@ -26,6 +26,8 @@ pub struct AuditReport {
     /// Text fingerprints looked for (excerpts unique to unreleased cables).
     pub fingerprints: u64,
     pub redactions: u64,
+    /// Pages of a running site fetched by the crawl.
+    pub pages: u64,
     /// Each finding names the file, where, and what; empty when the build is clean.
     pub findings: Vec<String>,
 }
@@ -54,6 +56,106 @@ fn fingerprints(body: &str) -> Vec<String> {
     }
     out.dedup();
     out
+}
+
+type Matcher<'a> = (&'a crate::redact::Redaction, regex::bytes::Regex);
+
+/// What must not appear, and where each thing was found.
+struct Detector<'a> {
+    global: Vec<Matcher<'a>>,
+    per_cable: Vec<Matcher<'a>>,
+    prints: Option<AhoCorasick>,
+    owner: Vec<String>,
+}
+
+impl Detector<'_> {
+    /// Findings in `bytes` (at `offset` in `place`); per-cable redactions count where `name`
+    /// (a file name or URL, upper-cased) names their cable.
+    fn scan(&self, place: &str, name: &str, bytes: &[u8], offset: u64) -> Vec<String> {
+        let mut found = Vec::new();
+        let mine = self.per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c)));
+        for (r, re) in self.global.iter().chain(mine) {
+            for mat in re.find_iter(bytes) {
+                found.push(format!(
+                    "{place}: byte {}: redacted text {:?} (redaction {})",
+                    offset + mat.start() as u64,
+                    r.text,
+                    r.id
+                ));
+            }
+        }
+        if let Some(ac) = &self.prints {
+            for mat in ac.find_iter(bytes) {
+                found.push(format!(
+                    "{place}: byte {}: text of {}, which is not released",
+                    offset + mat.start() as u64,
+                    self.owner[mat.pattern().as_usize()]
+                ));
+            }
+        }
+        found
+    }
+}
+
+/// Crawls a running site from `start`, breadth first, following links that stay under it, at
+/// most `max` pages; each page's body goes to `check`. Returns pages and bytes fetched.
+fn crawl_site(
+    start: &str,
+    max: usize,
+    check: impl Fn(&str, &[u8]) -> Vec<String>,
+    findings: &mut Vec<String>,
+) -> Result<(u64, u64)> {
+    let bad = |reason: String| Error::Crawl { url: start.to_owned(), reason };
+    let base = url::Url::parse(start).map_err(|e| bad(e.to_string()))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .max_redirects(5)
+        .build()
+        .into();
+    let href = regex::Regex::new(r##"href="([^"#]+)"##).expect("a valid pattern");
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut queue = std::collections::VecDeque::from([base.clone()]);
+    seen.insert(base.to_string());
+    let (mut pages, mut bytes) = (0u64, 0u64);
+    while let Some(u) = queue.pop_front() {
+        if pages as usize >= max {
+            break;
+        }
+        let mut res = match agent.get(u.as_str()).call() {
+            Ok(r) => r,
+            Err(e) => {
+                findings.push(format!("{u}: cannot fetch: {e}"));
+                continue;
+            }
+        };
+        let status = res.status().as_u16();
+        let body = res.body_mut().with_config().limit(64 << 20).read_to_vec().map_err(|e| bad(format!("{u}: {e}")))?;
+        pages += 1;
+        bytes += body.len() as u64;
+        findings.extend(check(u.as_str(), &body));
+        if status != 200 {
+            continue;
+        }
+        let is_html =
+            res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+        if !is_html {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&body);
+        for cap in href.captures_iter(&text) {
+            let Ok(next) = u.join(&cap[1]) else { continue };
+            if next.origin() != base.origin() || !next.path().starts_with(base.path().trim_end_matches("index.html")) {
+                continue;
+            }
+            let mut next = next;
+            next.set_fragment(None);
+            if seen.insert(next.to_string()) {
+                queue.push_back(next);
+            }
+        }
+    }
+    Ok((pages, bytes))
 }
 
 /// Calls `f` with the file's bytes in overlapping chunks (so a match across a chunk edge is seen)
@@ -105,7 +207,14 @@ impl Archive {
     /// Audits build `number` (default: the current one) and the files of `extra` (an export, a
     /// crawl): every cable in it released at its time, no text of an unreleased cable, no redacted
     /// text anywhere, and the build's files as its manifest says.
-    pub fn audit(&self, data_dir: &Path, number: Option<u32>, extra: &[PathBuf]) -> Result<AuditReport> {
+    pub fn audit(
+        &self,
+        data_dir: &Path,
+        number: Option<u32>,
+        extra: &[PathBuf],
+        crawl: Option<&str>,
+        max_pages: usize,
+    ) -> Result<AuditReport> {
         let builds = cablegate_build::builds_dir(data_dir);
         let build = cablegate_build::Build::open(&builds, number)?;
         let m = build.manifest().clone();
@@ -235,6 +344,7 @@ impl Archive {
         report.fingerprints = prints.len() as u64;
         let ac = (!prints.is_empty()).then(|| AhoCorasick::new(&prints).expect("fingerprints form an automaton"));
 
+        let detector = Detector { global, per_cable, prints: ac, owner };
         let mut files = build.files();
         for e in extra {
             if e.is_dir() {
@@ -245,38 +355,29 @@ impl Archive {
         }
         for file in files {
             report.files += 1;
-            let mut found: Vec<String> = Vec::new();
             let name = file.file_name().map(|n| n.to_string_lossy().to_ascii_uppercase()).unwrap_or_default();
-            let mine: Vec<&(&crate::redact::Redaction, regex::bytes::Regex)> =
-                per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c))).collect();
+            let mut found: Vec<String> = Vec::new();
             let bytes = scan_file(&file, 4096, |chunk, offset| {
-                for (r, re) in global.iter().chain(mine.iter().copied()) {
-                    for mat in re.find_iter(chunk) {
-                        found.push(format!(
-                            "{}: byte {}: redacted text {:?} (redaction {})",
-                            file.display(),
-                            offset + mat.start() as u64,
-                            r.text,
-                            r.id
-                        ));
-                    }
-                }
-                if let Some(ac) = &ac {
-                    for mat in ac.find_iter(chunk) {
-                        found.push(format!(
-                            "{}: byte {}: text of {}, which is not released",
-                            file.display(),
-                            offset + mat.start() as u64,
-                            owner[mat.pattern().as_usize()]
-                        ));
-                    }
-                }
+                found.extend(detector.scan(&file.display().to_string(), &name, chunk, offset));
             })
             .map_err(|source| Error::Io { path: file.clone(), source })?;
             report.bytes += bytes;
             found.sort();
             found.dedup();
             report.findings.extend(found);
+        }
+        if let Some(url) = crawl {
+            let (pages, bytes) = crawl_site(
+                url,
+                max_pages,
+                |page_url, body| {
+                    let name = page_url.to_ascii_uppercase();
+                    detector.scan(page_url, &name, body, 0)
+                },
+                &mut report.findings,
+            )?;
+            report.pages = pages;
+            report.bytes += bytes;
         }
         report.findings.dedup();
         Ok(report)

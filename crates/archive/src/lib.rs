@@ -54,6 +54,8 @@ pub enum Error {
     EmptyRedaction,
     #[error(transparent)]
     Build(#[from] cablegate_build::Error),
+    #[error("crawling {url}: {reason}")]
+    Crawl { url: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

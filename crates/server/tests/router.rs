@@ -110,7 +110,10 @@ async fn references_released_unreleased_and_text() {
     let (_, _, body) = get(&builds, "/cable/2009/01/09THEHAGUE2.html").await;
     assert!(body.contains("<h2 id=\"refs\">References</h2>"));
     assert!(body.contains("A. 09STATE125579</li>"), "unknown: plain text");
-    assert!(body.contains("C. 07THEHAGUE935 <span class=\"unreleased\">(not yet released)</span>"), "in the catalogue, not released");
+    assert!(
+        body.contains("C. 07THEHAGUE935 <span class=\"unreleased\">(not yet released)</span>"),
+        "in the catalogue, not released"
+    );
     // a released cable's citation is a link, and the cited cable lists who cites it
     let (_, _, manama) = get(&builds, "/cable/2008/07/08ECTION01OF02MANAMA492.html").await;
     assert!(manama.contains("A. 08MANAMA165 <span class=\"unreleased\">(not yet released)</span>"));
