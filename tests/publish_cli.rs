@@ -227,6 +227,25 @@ fn the_audit_crawls_a_running_site() {
         predicate::str::contains(format!("{url}cable/2009/04/09LONDON923.html: byte"))
             .and(predicate::str::contains("redacted text \"Greg Berry\"")),
     );
+    // through the running binary: a citation of a catalogued, unreleased cable says so
+    cablegate(&data).args(["withdraw", "07THEHAGUE935"]).assert().code(2); // never held
+    let page = http_get(port, "/cable/2009/01/09THEHAGUE2.html");
+    assert!(page.contains("C. 07THEHAGUE935 <span class=\"unreleased\">(not yet released)</span>"), "{page}");
+    // a new build is served without a restart
+    cablegate(&data).args(["withdraw", "09THEHAGUE2"]).assert().success();
+    cablegate(&data).arg("publish").assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(http_get(port, "/").contains("Build 2 ·"));
+    assert!(http_get(port, "/cable/2009/01/09THEHAGUE2.html").starts_with("HTTP/1.1 404"));
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
 }
