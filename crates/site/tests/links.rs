@@ -1,0 +1,93 @@
+//! Every link on every page reachable from the home page resolves: crawled in-process over
+//! `render`, from a build of the fixture cables (and of the whole real corpus when it is there).
+
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+
+use cablegate_archive::release::Selection;
+use cablegate_archive::{Archive, ImportOptions};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
+}
+
+/// `../../tag/PREL_0.html` seen on `/cable/2009/04/X.html` -> `/tag/PREL_0.html`.
+fn resolve(from: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = from.trim_start_matches('/').split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn crawl(build: &cablegate_build::Build) -> usize {
+    let href = regex::Regex::new(r##"href="([^"#]*)"##).unwrap();
+    let mut seen: HashSet<String> = HashSet::from(["/index.html".to_owned()]);
+    let mut queue = VecDeque::from(["/index.html".to_owned()]);
+    let mut broken = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        let page = cablegate_site::render(build, &path);
+        let page = match page.status {
+            200 => page,
+            301 => cablegate_site::render(build, page.location.as_deref().unwrap()),
+            s => {
+                broken.push(format!("{path}: {s}"));
+                continue;
+            }
+        };
+        assert_eq!(page.status, 200, "{path}");
+        if !page.content_type.starts_with("text/html") {
+            continue;
+        }
+        for cap in href.captures_iter(std::str::from_utf8(&page.body).unwrap()) {
+            let link = &cap[1];
+            if link.is_empty() || link.starts_with("http:") || link.starts_with("https:") {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{path}: link {link} is not relative");
+            let target = resolve(&path, link);
+            assert!(!target.contains(".."), "{path}: {link} escapes the site");
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    seen.len()
+}
+
+#[test]
+fn every_link_of_the_fixture_build_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::open(dir.path()).unwrap();
+    a.import(&[fixture("cables.csv"), fixture("reissued.csv"), fixture("versions.jsonl")], &ImportOptions::default())
+        .unwrap();
+    a.load_catalog(&fixture("catalog.csv")).unwrap();
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
+    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
+    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    let pages = crawl(&b);
+    assert!(pages > 60, "{pages} pages");
+}
+
+/// The demo's build: all 6,717 real cables, released on their real schedule.
+#[test]
+fn every_link_of_the_demo_build_resolves() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::open(dir.path()).unwrap();
+    a.import(&[demo.join("cables.csv.gz"), demo.join("versions.jsonl.gz")], &ImportOptions::default()).unwrap();
+    a.load_catalog(&demo.join("full-release-ids.csv.gz")).unwrap();
+    a.release_schedule(&demo.join("releases.tsv")).unwrap();
+    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
+    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    let pages = crawl(&b);
+    assert!(pages > 6717, "{pages} pages");
+}
