@@ -167,6 +167,10 @@ async fn listings_and_indexes() {
         ("/reldate/index.html", "2011-02-15_0.html"),
         ("/date/index.html", "2009-04_0.html"),
         ("/classification/index.html", "secret-noforn_0.html"),
+        ("/releases.html", "<a href=\"reldate/2011-02-15_0.html\">2011-02-15</a></td><td>1</td><td>0</td><td>0</td>"),
+        ("/stats.html", "<svg role=\"img\" aria-labelledby=\"per-year\""),
+        ("/stats.html", "<title>Embassy London: 1</title>"),
+        ("/help.html", "<h1>Understanding cables</h1>"),
     ] {
         let (status, _, body) = get(&builds, uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");

@@ -243,6 +243,9 @@ pub fn render(build: &Build, path: &str) -> Page {
     let path = if path.is_empty() { "/" } else { path };
     let result = match path {
         "/" | "/index.html" => home(build, "/index.html"),
+        "/releases.html" => releases(build, path),
+        "/stats.html" => stats(build, path),
+        "/help.html" => help(build, path),
         "/static/cablegate.css" => Ok(Page {
             status: 200,
             content_type: "text/css; charset=utf-8",
@@ -567,6 +570,130 @@ fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
         versions,
         c,
     };
+    Ok(Page::html(200, page.render()?))
+}
+
+struct Day {
+    day: String,
+    added: i64,
+    reissued: i64,
+    withdrawn: i64,
+}
+
+#[derive(Template)]
+#[template(path = "releases.html")]
+struct Releases {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    days: Vec<Day>,
+}
+
+fn releases(build: &Build, path: &str) -> R {
+    let mut s = build.connection().prepare_cached(
+        "SELECT substr(at, 1, 10), sum(kind = 'added'), sum(kind = 'reissued'), sum(kind = 'withdrawn')
+         FROM release_log GROUP BY 1 ORDER BY 1 DESC",
+    )?;
+    let days = s
+        .query_map([], |r| Ok(Day { day: r.get(0)?, added: r.get(1)?, reissued: r.get(2)?, withdrawn: r.get(3)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let c = common(build, path);
+    let page =
+        Releases { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, days };
+    Ok(Page::html(200, page.render()?))
+}
+
+struct Bar {
+    label: String,
+    count: String,
+    y: u32,
+    width: u32,
+}
+
+struct Chart {
+    id: &'static str,
+    title: &'static str,
+    height: u32,
+    bars: Vec<Bar>,
+}
+
+fn chart(build: &Build, id: &'static str, title: &'static str, sql: &str) -> Result<Chart, rusqlite::Error> {
+    let mut s = build.connection().prepare_cached(sql)?;
+    let rows = s
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let bars: Vec<Bar> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, n))| Bar {
+            label,
+            count: thousands(n as u64),
+            y: i as u32 * 18,
+            width: (n * 360 / max).max(1) as u32,
+        })
+        .collect();
+    Ok(Chart { id, title, height: bars.len() as u32 * 18 + 4, bars })
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct Stats {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    charts: Vec<Chart>,
+}
+
+fn stats(build: &Build, path: &str) -> R {
+    let charts = vec![
+        chart(
+            build,
+            "per-year",
+            "Cables per year of creation",
+            "SELECT coalesce(substr(created, 1, 4), '?'), count(*) FROM cables GROUP BY 1 ORDER BY 1",
+        )?,
+        chart(
+            build,
+            "per-classification",
+            "Per classification",
+            "SELECT coalesce(classification, '?'), count(*) FROM cables GROUP BY 1 ORDER BY 2 DESC",
+        )?,
+        chart(
+            build,
+            "per-origin",
+            "Top 25 origins",
+            "SELECT coalesce(origin, '?'), count(*) FROM cables GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 25",
+        )?,
+        chart(
+            build,
+            "per-tag",
+            "Top 25 tags",
+            "SELECT tag, count(*) FROM tags GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 25",
+        )?,
+    ];
+    let c = common(build, path);
+    let page = Stats { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, charts };
+    Ok(Page::html(200, page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "help.html")]
+struct Help {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+}
+
+fn help(build: &Build, path: &str) -> R {
+    let c = common(build, path);
+    let page = Help { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at };
     Ok(Page::html(200, page.render()?))
 }
 
