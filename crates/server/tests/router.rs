@@ -185,6 +185,54 @@ async fn listings_and_indexes() {
 }
 
 #[tokio::test]
+async fn feeds_and_the_json_api() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    let (status, h, body) = get(&builds, "/feed.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
+    assert!(
+        body.starts_with("<?xml")
+            && body.contains("<entry>")
+            && body.contains("<id>tag:cablegate,2010:09LONDON923</id>")
+    );
+    let (status, _, body) = get(&builds, "/tag/PREL.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("<title>cablegate: Tag: PREL</title>")
+            && body.contains("href=\"../cable/2009/04/09LONDON923.html\"")
+    );
+    assert_eq!(get(&builds, "/origin/embassy-london.atom").await.0, StatusCode::OK);
+
+    let (status, h, body) = get(&builds, "/api/cable/09london923.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/json");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["cable"]["reference_id"], "09LONDON923");
+    assert_eq!(v["cable"]["tags"][1], "PREL");
+    assert_eq!(v["released"], "2011-02-15T12:12:00Z");
+    assert_eq!(v["href"], "/cable/2009/04/09LONDON923.html");
+    let (status, _, body) = get(&builds, "/api/tag/PREL_0.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["count"].as_u64(), v["pages"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(v["cables"].as_array().unwrap().len(), 5);
+    let (status, _, body) = get(&builds, "/api/stats.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["released"].as_u64(), v["total"].as_u64()), (Some(13), Some(55)));
+    let (status, _, body) = get(&builds, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["paths"]["/api/cable/{reference_id}.json"].is_object());
+    for uri in ["/api/cable/66BUENOSAIRES2481.json", "/api/tag/PREL_1.json", "/api/tag/NOPE_0.json"] {
+        let (status, _, body) = get(&builds, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"].is_string());
+    }
+}
+
+#[tokio::test]
 async fn read_only_and_switching_builds() {
     let d = data();
     let builds = cablegate_build::builds_dir(d.path());

@@ -243,6 +243,9 @@ pub fn render(build: &Build, path: &str) -> Page {
     let path = if path.is_empty() { "/" } else { path };
     let result = match path {
         "/" | "/index.html" => home(build, "/index.html"),
+        "/feed.atom" => feed(build, path, "latest", ""),
+        "/api/openapi.json" => Ok(json_page(200, OPENAPI.to_owned())),
+        "/api/stats.json" => api_stats(build),
         "/releases.html" => releases(build, path),
         "/stats.html" => stats(build, path),
         "/help.html" => help(build, path),
@@ -265,6 +268,17 @@ fn route(build: &Build, path: &str) -> R {
         ["cable", y, m, file] if file.ends_with(".html") => cable(build, path, y, m, file.trim_end_matches(".html")),
         ["cable", id] => lookup(build, path, id.trim_end_matches(".html")),
         [kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), "index.html"] => index(build, path, kind),
+        [kind @ ("origin" | "tag"), file] if file.ends_with(".atom") => {
+            feed(build, path, kind, file.trim_end_matches(".atom"))
+        }
+        ["api", "cable", file] if file.ends_with(".json") => api_cable(build, file.trim_end_matches(".json")),
+        ["api", kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), file] if file.ends_with(".json") => {
+            let stem = file.trim_end_matches(".json");
+            match stem.rsplit_once('_').and_then(|(k, n)| Some((k, n.parse::<u64>().ok()?))) {
+                Some((key, page)) => api_listing(build, kind, key, page),
+                None => Ok(json_error(404, "no such list")),
+            }
+        }
         [kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), file] if file.ends_with(".html") => {
             let stem = file.trim_end_matches(".html");
             match stem.rsplit_once('_').and_then(|(k, n)| Some((k, n.parse::<u64>().ok()?))) {
@@ -338,6 +352,195 @@ fn unslug(build: &Build, kind: &str, key: &str) -> Result<Option<String>, rusqli
     let values = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     let f = if kind == "tag" { tag_slug } else { slug };
     Ok(values.into_iter().find(|v| f(v) == key))
+}
+
+/// The SQL filter, its argument and a heading for a list: `tag` + `PREL`.
+fn list_filter(
+    build: &Build,
+    kind: &str,
+    key: &str,
+) -> Result<Option<(&'static str, String, String)>, rusqlite::Error> {
+    Ok(Some(match kind {
+        "latest" => ("?1 = ?1", String::new(), "Latest releases".to_owned()),
+        "reldate" if key.len() == 10 => ("substr(released, 1, 10) = ?1", key.to_owned(), format!("Released {key}")),
+        "date" if key.len() == 7 => ("substr(created, 1, 7) = ?1", key.to_owned(), format!("Created {key}")),
+        "date" if key.len() == 4 => ("substr(created, 1, 4) = ?1", key.to_owned(), format!("Created in {key}")),
+        "origin" | "classification" | "tag" => match unslug(build, kind, key)? {
+            Some(v) => {
+                let filter = match kind {
+                    "origin" => "origin = ?1",
+                    "classification" => "classification = ?1",
+                    _ => "id IN (SELECT cable_id FROM tags WHERE tag = ?1)",
+                };
+                let heading = match kind {
+                    "origin" => format!("Origin: {v}"),
+                    "classification" => format!("Classification: {v}"),
+                    _ => format!("Tag: {v}"),
+                };
+                (filter, v, heading)
+            }
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    }))
+}
+
+fn json_page(status: u16, body: String) -> Page {
+    Page { status, content_type: "application/json", body: body.into_bytes(), location: None }
+}
+
+fn json(status: u16, value: serde_json::Value) -> Page {
+    json_page(status, value.to_string())
+}
+
+fn json_error(status: u16, message: &str) -> Page {
+    json(status, serde_json::json!({ "error": message }))
+}
+
+/// The OpenAPI description of `/api/`.
+pub const OPENAPI: &str = include_str!("../static/openapi.json");
+
+fn listed_json(l: &Listed) -> serde_json::Value {
+    serde_json::json!({
+        "reference_id": l.reference_id,
+        "subject": l.subject,
+        "created": l.created,
+        "released": l.released,
+        "classification": l.classification,
+        "origin": l.origin,
+        "href": format!("/{}", cable_href(&l.reference_id, l.created.as_deref())),
+    })
+}
+
+fn api_listing(build: &Build, kind: &str, key: &str, page: u64) -> R {
+    let Some((filter, arg, heading)) = list_filter(build, kind, key)? else {
+        return Ok(json_error(404, "no such list"));
+    };
+    let (list, count) = listed(build, filter, &arg, page * PAGE_SIZE, PAGE_SIZE)?;
+    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    if page >= pages {
+        return Ok(json_error(404, &format!("this list has {pages} pages")));
+    }
+    let cables: Vec<_> = list.iter().map(listed_json).collect();
+    Ok(json(
+        200,
+        serde_json::json!({ "title": heading, "count": count, "page": page, "pages": pages, "cables": cables }),
+    ))
+}
+
+fn api_cable(build: &Build, id: &str) -> R {
+    match build.cable(id)? {
+        Some(c) => {
+            let released: String = build.connection().query_row(
+                "SELECT released FROM cables WHERE reference_id = ?1",
+                [&c.reference_id],
+                |r| r.get(0),
+            )?;
+            let href = format!("/{}", cable_href(&c.reference_id, c.created.as_deref()));
+            Ok(json(200, serde_json::json!({ "released": released, "href": href, "cable": c })))
+        }
+        None => Ok(json_error(404, &format!("no released cable {}", id.to_ascii_uppercase()))),
+    }
+}
+
+fn api_stats(build: &Build) -> R {
+    let m = build.manifest();
+    let conn = build.connection();
+    let pairs = |sql: &str| -> Result<serde_json::Map<String, serde_json::Value>, rusqlite::Error> {
+        let mut s = conn.prepare_cached(sql)?;
+        let rows = s
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.into_iter().map(|(k, v)| (k, serde_json::Value::from(v))).collect())
+    };
+    Ok(json(
+        200,
+        serde_json::json!({
+            "build": m.number,
+            "made_at": m.made_at,
+            "released": m.released,
+            "total": m.total,
+            "per_year": pairs("SELECT coalesce(substr(created, 1, 4), '?'), count(*) FROM cables GROUP BY 1 ORDER BY 1")?,
+            "per_classification": pairs("SELECT coalesce(classification, '?'), count(*) FROM cables GROUP BY 1 ORDER BY 2 DESC")?,
+        }),
+    ))
+}
+
+struct FeedEntry {
+    reference_id: String,
+    subject: String,
+    created: String,
+    released: String,
+    classification: String,
+    origin: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    root: String,
+    title: String,
+    id: String,
+    updated: String,
+    alternate: String,
+    entries: Vec<FeedEntry>,
+}
+
+/// Atom: the latest releases, or those of a tag or an origin (`/tag/PREL.atom`).
+fn feed(build: &Build, path: &str, kind: &str, key: &str) -> R {
+    let Some((filter, arg, heading)) = list_filter(build, kind, key)? else {
+        return Ok(not_found(build, path, format!("There is no feed {path}.")));
+    };
+    let conn = build.connection();
+    let mut s = conn.prepare_cached(&format!(
+        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE {filter}
+         ORDER BY released DESC, reference_id LIMIT 50"
+    ))?;
+    let list = s
+        .query_map([&arg], |r| {
+            Ok(Listed {
+                reference_id: r.get(0)?,
+                subject: r.get(1)?,
+                created: r.get(2)?,
+                released: r.get(3)?,
+                classification: r.get(4)?,
+                origin: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let updated = list.first().map(|l| l.released.clone()).unwrap_or_else(|| build.manifest().made_at.clone());
+    let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
+    let alternate = match kind {
+        "latest" => format!("{root}index.html"),
+        _ => format!("{root}{kind}/{key}_0.html"),
+    };
+    let entries = list
+        .into_iter()
+        .map(|l| FeedEntry {
+            href: cable_href(&l.reference_id, l.created.as_deref()),
+            subject: l.subject.unwrap_or_default(),
+            created: l.created.unwrap_or_default(),
+            classification: l.classification.unwrap_or_default(),
+            origin: l.origin.unwrap_or_default(),
+            released: l.released,
+            reference_id: l.reference_id,
+        })
+        .collect();
+    let f = Feed {
+        root,
+        title: format!("cablegate: {heading}"),
+        id: format!("tag:cablegate,2010:{kind}:{key}"),
+        updated,
+        alternate,
+        entries,
+    };
+    Ok(Page {
+        status: 200,
+        content_type: "application/atom+xml; charset=utf-8",
+        body: f.render()?.into_bytes(),
+        location: None,
+    })
 }
 
 fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
