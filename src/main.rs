@@ -43,6 +43,9 @@ enum Command {
     Builds(cmd::publish::BuildsArgs),
     /// Prove that a build holds nothing unreleased and nothing redacted
     Audit(cmd::publish::AuditArgs),
+    /// Record press coverage: articles that draw on cables
+    #[command(subcommand)]
+    Article(cmd::publish::ArticleCommand),
     /// Serve the current build over HTTP, read only, switching builds without a restart
     Serve(cmd::serve::ServeArgs),
     /// Import the bundled real cables, replay their release schedule, publish and serve them
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => cmd::publish::publish(cli.data, args),
         Command::Builds(args) => cmd::publish::builds(cli.data, args),
         Command::Audit(args) => cmd::publish::audit(cli.data, args),
+        Command::Article(command) => cmd::publish::article(cli.data, command),
         Command::Serve(args) => cmd::serve::serve(cli.data, args),
         Command::Demo(args) => cmd::serve::demo(cli.data, args),
     };

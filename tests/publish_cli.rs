@@ -249,3 +249,78 @@ fn http_get(port: u16, path: &str) -> String {
     s.read_to_string(&mut out).unwrap();
     out
 }
+
+#[test]
+fn press_coverage_reaches_the_cable_pages() {
+    let (_dir, data) = archive();
+    cablegate(&data).args(["release", "09LONDON923", "--at", "2011-01-01 00:00"]).assert().success();
+    cablegate(&data)
+        .args([
+            "article",
+            "add",
+            "https://example.org/iran-2009",
+            "--title",
+            "Iran's election, seen from London",
+            "--outlet",
+            "The Example",
+            "--date",
+            "2011-02-16",
+            "09london923",
+            "10STATE17263",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("article 1 recorded with 2 cables"));
+    // an article that draws only on unreleased cables is not published
+    cablegate(&data)
+        .args([
+            "article",
+            "add",
+            "https://example.org/secret",
+            "--title",
+            "Not yet",
+            "--outlet",
+            "X",
+            "--date",
+            "2011-03-01",
+            "10STATE17263",
+        ])
+        .assert()
+        .success();
+    cablegate(&data)
+        .args(["article", "add", "ftp://x", "--title", "t", "--outlet", "o", "--date", "2011-01-01", "09LONDON923"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not an http(s) address"));
+    cablegate(&data)
+        .args(["article", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2011-02-16  Iran's election, seen from London — The Example"));
+    cablegate(&data).arg("publish").assert().success();
+    let bytes = build_bytes(&data);
+    assert!(contains(&bytes, "Iran's election, seen from London") && !contains(&bytes, "example.org/secret"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let page = http_get(port, "/cable/2009/04/09LONDON923.html");
+    assert!(page.contains("<h2 id=\"articles\">Appears in these articles</h2>"), "{page}");
+    assert!(page.contains("Iran&#39;s election, seen from London</a> — The Example, 2011-02-16"));
+    let list = http_get(port, "/articles.html");
+    assert!(
+        list.contains("Draws on: <a href=\"cable/2009/04/09LONDON923.html\">09LONDON923</a>")
+            && !list.contains("10STATE17263"),
+        "{list}"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

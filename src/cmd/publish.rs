@@ -302,3 +302,62 @@ pub fn audit(data: DataDir, args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(if r.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
+
+#[derive(clap::Subcommand)]
+pub enum ArticleCommand {
+    /// Record an article and the cables it draws on (shown on their pages from the next build)
+    Add {
+        url: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        outlet: String,
+        /// The article's date, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// The cables it draws on
+        #[arg(value_name = "REFID", required = true)]
+        cables: Vec<String>,
+    },
+    /// List the recorded articles
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an article by its number
+    Remove { id: i64 },
+}
+
+pub fn article(data: DataDir, command: ArticleCommand) -> anyhow::Result<ExitCode> {
+    let mut archive = Archive::open(&data.path)?;
+    match command {
+        ArticleCommand::Add { url, title, outlet, date, cables } => {
+            let id = archive.add_article(&url, &title, &outlet, &date, &cables)?;
+            println!("article {id} recorded with {} cables; it shows from the next build", cables.len());
+        }
+        ArticleCommand::List { json } => {
+            let list = archive.articles()?;
+            if json {
+                serde_json::to_writer_pretty(std::io::stdout().lock(), &list)?;
+                println!();
+            } else {
+                for a in list {
+                    println!(
+                        "{:>4}  {}  {} — {}  {}  [{}]",
+                        a.id,
+                        a.date,
+                        a.title,
+                        a.outlet,
+                        a.url,
+                        a.cables.join(" ")
+                    );
+                }
+            }
+        }
+        ArticleCommand::Remove { id } => {
+            archive.remove_article(id)?;
+            println!("article {id} removed");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

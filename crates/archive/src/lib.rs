@@ -5,6 +5,7 @@
 //! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
 //! [`jsonl`]) as streams and parses every cable with `cablegate-cable` on the way in.
 
+pub mod articles;
 pub mod audit;
 pub mod catalog;
 pub mod html;
@@ -54,6 +55,8 @@ pub enum Error {
     EmptyRedaction,
     #[error(transparent)]
     Build(#[from] cablegate_build::Error),
+    #[error("article: {0}")]
+    BadArticle(String),
     #[error("crawling {url}: {reason}")]
     Crawl { url: String, reason: String },
 }

@@ -228,6 +228,8 @@ impl Archive {
             events.extend(gone.into_iter().map(|(when, id)| (when, id, "withdrawn")));
             writer.release_log(events)?;
         }
+        let articles = self.articles()?;
+        writer.articles(articles.into_iter().map(|a| (a.id, a.url, a.title, a.outlet, a.date, a.cables)))?;
         let total: i64 =
             self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
         let manifest = writer.finish(total as u64, added, changed, withdrawn)?;

@@ -125,6 +125,23 @@ pub const MIGRATIONS: &[&str] = &[
         hash         BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4: press coverage: articles that draw on cables
+    r#"
+    CREATE TABLE articles (
+        id       INTEGER PRIMARY KEY,
+        url      TEXT NOT NULL UNIQUE,
+        title    TEXT NOT NULL,
+        outlet   TEXT NOT NULL,
+        date     TEXT NOT NULL,                 -- YYYY-MM-DD
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE article_cables (
+        article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        reference_id TEXT NOT NULL,             -- as published
+        PRIMARY KEY (article_id, reference_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_cables_cable ON article_cables(reference_id);
+    "#,
 ];
 
 /// The schema version of an open database.

@@ -45,6 +45,8 @@ CREATE TABLE refs (
 ) WITHOUT ROWID;
 CREATE TABLE catalog (release_number INTEGER PRIMARY KEY, reference_id TEXT NOT NULL, canonical_id TEXT NOT NULL, created_month INTEGER);
 CREATE TABLE release_log (at TEXT NOT NULL, reference_id TEXT NOT NULL, kind TEXT NOT NULL); -- added, reissued, withdrawn
+CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL, title TEXT NOT NULL, outlet TEXT NOT NULL, date TEXT NOT NULL);
+CREATE TABLE article_cables (article_id INTEGER NOT NULL, reference_id TEXT NOT NULL, PRIMARY KEY (article_id, reference_id)) WITHOUT ROWID;
 "#;
 
 const INDEXES: &str = r#"
@@ -58,6 +60,7 @@ CREATE INDEX tags_tag ON tags(tag);
 CREATE INDEX refs_cited ON refs(cited_id) WHERE cited_id IS NOT NULL;
 CREATE INDEX catalog_canonical ON catalog(canonical_id);
 CREATE INDEX release_log_at ON release_log(at);
+CREATE INDEX article_cables_cable ON article_cables(reference_id);
 "#;
 
 /// One version of a released cable's text, redacted.
@@ -196,6 +199,40 @@ impl BuildWriter {
             .map_err(|e| self.sql(e))?;
         for (at, id, kind) in events {
             s.execute(params![at, id, kind]).map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
+        }
+        Ok(())
+    }
+
+    /// Press coverage: (id, url, title, outlet, date, the released cables it draws on). Articles
+    /// that draw on no released cable are left out.
+    pub fn articles(
+        &mut self,
+        articles: impl IntoIterator<Item = (i64, String, String, String, String, Vec<String>)>,
+    ) -> Result<()> {
+        let path = self.tmp.join("build.sqlite");
+        let sql = |source| Error::Sqlite { path: path.clone(), source };
+        let mut a = self
+            .conn
+            .prepare("INSERT INTO articles (id, url, title, outlet, date) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(sql)?;
+        let mut c =
+            self.conn.prepare("INSERT INTO article_cables (article_id, reference_id) VALUES (?1, ?2)").map_err(sql)?;
+        let mut released =
+            self.conn.prepare("SELECT EXISTS (SELECT 1 FROM cables WHERE reference_id = ?1)").map_err(sql)?;
+        for (id, url, title, outlet, date, cables) in articles {
+            let mut public = Vec::new();
+            for r in cables {
+                if released.query_row([&r], |row| row.get::<_, bool>(0)).map_err(sql)? {
+                    public.push(r);
+                }
+            }
+            if public.is_empty() {
+                continue;
+            }
+            a.execute(params![id, url, title, outlet, date]).map_err(sql)?;
+            for r in public {
+                c.execute(params![id, r]).map_err(sql)?;
+            }
         }
         Ok(())
     }

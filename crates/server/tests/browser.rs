@@ -76,7 +76,7 @@ async fn a_reader_browses_to_a_paragraph() {
                      "--window-size=1200,1000", format!("--user-data-dir={}", profile.path().display())]
         }),
     );
-    let mut c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await

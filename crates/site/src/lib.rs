@@ -209,6 +209,73 @@ struct CablePage {
     refs: Vec<RefLink>,
     cited_by: Vec<(String, String)>,
     versions: Vec<(String, Option<String>)>,
+    articles: Vec<ArticleLink>,
+}
+
+struct ArticleLink {
+    url: String,
+    title: String,
+    outlet: String,
+    date: String,
+    /// (reference id, page) of the released cables it draws on
+    cables: Vec<(String, String)>,
+}
+
+fn article_links(build: &Build, only_for: Option<&str>) -> Result<Vec<ArticleLink>, rusqlite::Error> {
+    let conn = build.connection();
+    let sql = match only_for {
+        Some(_) => {
+            "SELECT a.id, a.url, a.title, a.outlet, a.date FROM articles a JOIN article_cables c ON c.article_id = a.id
+                    WHERE c.reference_id = ?1 ORDER BY a.date DESC, a.id"
+        }
+        None => "SELECT id, url, title, outlet, date FROM articles WHERE ?1 = ?1 ORDER BY date DESC, id",
+    };
+    let mut s = conn.prepare_cached(sql)?;
+    let rows = s
+        .query_map([only_for.unwrap_or("")], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String, String, String, String)>>>()?;
+    let mut c = conn.prepare_cached(
+        "SELECT ac.reference_id, cb.created FROM article_cables ac JOIN cables cb ON cb.reference_id = ac.reference_id
+         WHERE ac.article_id = ?1 ORDER BY ac.reference_id",
+    )?;
+    let mut out = Vec::new();
+    for (id, url, title, outlet, date) in rows {
+        let cables = c
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(rid, created)| {
+                let h = cable_href(&rid, created.as_deref());
+                (rid, h)
+            })
+            .collect();
+        out.push(ArticleLink { url, title, outlet, date, cables });
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "articles.html")]
+struct Articles {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    articles: Vec<ArticleLink>,
+}
+
+fn articles(build: &Build, path: &str) -> R {
+    let c = common(build, path);
+    let page = Articles {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        articles: article_links(build, None)?,
+    };
+    Ok(Page::html(200, page.render()?))
 }
 
 #[derive(Template)]
@@ -249,6 +316,7 @@ pub fn render(build: &Build, path: &str) -> Page {
         "/releases.html" => releases(build, path),
         "/stats.html" => stats(build, path),
         "/help.html" => help(build, path),
+        "/articles.html" => articles(build, path),
         "/static/cablegate.css" => Ok(Page {
             status: 200,
             content_type: "text/css; charset=utf-8",
@@ -771,6 +839,7 @@ fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
         refs,
         cited_by,
         versions,
+        articles: article_links(build, Some(&c.reference_id))?,
         c,
     };
     Ok(Page::html(200, page.render()?))
