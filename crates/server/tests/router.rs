@@ -128,6 +128,22 @@ async fn references_released_unreleased_and_text() {
     // versions of a re-issued cable are listed
     let (_, _, body) = get(&builds, "/cable/2009/12/09CASABLANCA226.html").await;
     assert!(body.contains("<h2 id=\"versions\">Versions</h2>"), "{body}");
+    for pair in ["1_2", "1_3", "2_3"] {
+        assert!(body.contains(&format!("href=\"../../../cable/2009/12/09CASABLANCA226/diff_{pair}.html\"")), "{pair}");
+    }
+    let (status, _, diff) = get(&builds, "/cable/2009/12/09CASABLANCA226/diff_2_3.html").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        diff.contains("what changed from version 2 to version 3") && (diff.contains("<del>") || diff.contains("<ins>")),
+        "{diff}"
+    );
+    for bad in [
+        "/cable/2009/12/09CASABLANCA226/diff_3_2.html",
+        "/cable/2009/12/09CASABLANCA226/diff_1_9.html",
+        "/cable/2009/04/09LONDON923/diff_1_2.html",
+    ] {
+        assert_eq!(get(&builds, bad).await.0, StatusCode::NOT_FOUND, "{bad}");
+    }
 }
 
 #[tokio::test]

@@ -210,6 +210,89 @@ struct CablePage {
     cited_by: Vec<(String, String)>,
     versions: Vec<(String, Option<String>)>,
     articles: Vec<ArticleLink>,
+    diffs: Vec<(usize, usize)>,
+    diff_base: String,
+}
+
+enum Seg {
+    Same,
+    Gone,
+    New,
+}
+
+#[derive(Template)]
+#[template(path = "diff.html")]
+struct DiffPage {
+    root: String,
+    released: String,
+    total: String,
+    build: u32,
+    made_at: String,
+    reference_id: String,
+    href: String,
+    a: u32,
+    b: u32,
+    seen_a: String,
+    seen_b: String,
+    segments: Vec<(Seg, String)>,
+}
+
+/// A word-by-word diff of two versions of a cable's text, long unchanged stretches shortened.
+fn diff(build: &Build, path: &str, id: &str, a: u32, b: u32) -> R {
+    let conn = build.connection();
+    let text = |v: u32| -> Result<Option<(String, String, Option<String>)>, rusqlite::Error> {
+        conn.query_row(
+            "SELECT v.header || char(10) || char(10) || v.body, v.seen_at, c.created FROM versions v JOIN cables c ON c.id = v.cable_id
+             WHERE c.reference_id = ?1 AND v.version = ?2",
+            params![id, v],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+    };
+    let (Some((old, seen_a, created)), Some((new, seen_b, _))) = (text(a)?, text(b)?) else {
+        return Ok(not_found(build, path, format!("{id} has no versions {a} and {b}.")));
+    };
+    let href = cable_href(id, created.as_deref());
+    if a >= b || format!("/{}/diff_{a}_{b}.html", href.trim_end_matches(".html")) != path {
+        return Ok(not_found(build, path, format!("There is no page {path}.")));
+    }
+    let mut segments: Vec<(Seg, String)> = Vec::new();
+    for change in similar::TextDiff::from_words(&old, &new).iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => Seg::Same,
+            similar::ChangeTag::Delete => Seg::Gone,
+            similar::ChangeTag::Insert => Seg::New,
+        };
+        match segments.last_mut() {
+            Some((k, t)) if std::mem::discriminant(k) == std::mem::discriminant(&kind) => t.push_str(change.value()),
+            _ => segments.push((kind, change.value().to_owned())),
+        }
+    }
+    let n = segments.len();
+    for (i, (kind, t)) in segments.iter_mut().enumerate() {
+        if matches!(kind, Seg::Same) && t.chars().count() > 700 {
+            let chars: Vec<char> = t.chars().collect();
+            let head: String = if i == 0 { String::new() } else { chars[..250].iter().collect() };
+            let tail: String = if i + 1 == n { String::new() } else { chars[chars.len() - 250..].iter().collect() };
+            *t = format!("{head}\n…\n{tail}");
+        }
+    }
+    let c = common(build, path);
+    let page = DiffPage {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        reference_id: id.to_owned(),
+        href,
+        a,
+        b,
+        seen_a: short_time(&seen_a),
+        seen_b: short_time(&seen_b),
+        segments,
+    };
+    Ok(Page::html(200, page.render()?))
 }
 
 struct ArticleLink {
@@ -335,6 +418,13 @@ fn route(build: &Build, path: &str) -> R {
     match parts.as_slice() {
         ["cable", y, m, file] if file.ends_with(".html") => cable(build, path, y, m, file.trim_end_matches(".html")),
         ["cable", id] => lookup(build, path, id.trim_end_matches(".html")),
+        ["cable", _, _, id, file] if file.starts_with("diff_") && file.ends_with(".html") => {
+            let pair = file.trim_start_matches("diff_").trim_end_matches(".html");
+            match pair.split_once('_').and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?))) {
+                Some((a, b)) => diff(build, path, id, a, b),
+                None => Ok(not_found(build, path, format!("There is no page {path}."))),
+            }
+        }
         [kind @ ("reldate" | "date" | "origin" | "tag" | "classification"), "index.html"] => index(build, path, kind),
         [kind @ ("origin" | "tag"), file] if file.ends_with(".atom") => {
             feed(build, path, kind, file.trim_end_matches(".atom"))
@@ -840,6 +930,8 @@ fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
         cited_by,
         versions,
         articles: article_links(build, Some(&c.reference_id))?,
+        diffs: (1..versions_n as usize).flat_map(|a| (a + 1..=versions_n as usize).map(move |b| (a, b))).collect(),
+        diff_base: cable_href(&c.reference_id, c.created.as_deref()).trim_end_matches(".html").to_owned(),
         c,
     };
     Ok(Page::html(200, page.render()?))
