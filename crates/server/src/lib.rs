@@ -15,23 +15,52 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use cablegate_build::Build;
 use tower_http::compression::CompressionLayer;
 
-/// What the handlers share: where the builds are and which one is current.
+/// A rendered page, kept in memory: pages are pure functions of (build, path), so a page of the
+/// current build never goes stale; a new build's pages have new keys.
+struct Rendered {
+    status: u16,
+    content_type: &'static str,
+    location: Option<String>,
+    body: bytes::Bytes,
+    etag: String,
+    last_modified: Option<HeaderValue>,
+    render_ms: f64,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<(u32, String), Arc<Rendered>> for ByBytes {
+    fn weight(&self, key: &(u32, String), page: &Arc<Rendered>) -> u64 {
+        (page.body.len() + key.1.len() + 256) as u64
+    }
+}
+
+/// Bytes of rendered pages kept in memory.
+pub const CACHE_BYTES: u64 = 256 << 20;
+
+/// What the handlers share: where the builds are, which one is current, and rendered pages.
 #[derive(Clone)]
 pub struct AppState {
     builds: Arc<PathBuf>,
     current: Arc<AtomicU32>,
+    cache: Arc<quick_cache::sync::Cache<(u32, String), Arc<Rendered>, ByBytes>>,
 }
 
 impl AppState {
     /// Reads `builds/CURRENT` now.
     pub fn new(builds: &Path) -> AppState {
-        let state = AppState { builds: Arc::new(builds.to_owned()), current: Arc::new(AtomicU32::new(0)) };
+        let state = AppState {
+            builds: Arc::new(builds.to_owned()),
+            current: Arc::new(AtomicU32::new(0)),
+            cache: Arc::new(quick_cache::sync::Cache::with_weighter(20_000, CACHE_BYTES, ByBytes)),
+        };
         state.refresh();
         state
     }
@@ -103,55 +132,82 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
     }
     let path = req.uri().path().to_owned();
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let builds = state.builds.clone();
-    let rendered = tokio::task::spawn_blocking(move || {
-        with_build(&builds, number, |b| (cablegate_site::render(b, &path), b.manifest().made_at.clone()))
-    })
-    .await;
-    let (page, made_at) = match rendered {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "cannot open build {number}");
-            return plain(StatusCode::SERVICE_UNAVAILABLE, "the build cannot be read; try again\n");
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "render task failed");
-            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+    let key = (number, path);
+    let page = match state.cache.get(&key) {
+        Some(p) => p,
+        None => {
+            let builds = state.builds.clone();
+            let path = key.1.clone();
+            let rendered = tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                with_build(&builds, number, |b| {
+                    let page = cablegate_site::render(b, &path);
+                    let etag = format!("\"{number}-{}\"", &blake3::hash(&page.body).to_hex()[..16]);
+                    Rendered {
+                        status: page.status,
+                        content_type: page.content_type,
+                        location: page.location,
+                        body: bytes::Bytes::from(page.body),
+                        etag,
+                        last_modified: http_date(&b.manifest().made_at),
+                        render_ms: started.elapsed().as_secs_f64() * 1000.0,
+                    }
+                })
+            })
+            .await;
+            let page = match rendered {
+                Ok(Ok(p)) => Arc::new(p),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "cannot open build {number}");
+                    return plain(StatusCode::SERVICE_UNAVAILABLE, "the build cannot be read; try again\n");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "render task failed");
+                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+                }
+            };
+            if page.status != 500 {
+                state.cache.insert(key, page.clone());
+            }
+            page
         }
     };
-    let etag = format!("\"{number}-{}\"", &blake3::hash(&page.body).to_hex()[..16]);
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = if status.is_success() && if_none_match.as_deref() == Some(etag.as_str()) {
+    let mut r = if status.is_success() && if_none_match.as_deref() == Some(page.etag.as_str()) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else {
-        let mut r = Response::new(Body::from(page.body));
+        let mut r = Response::new(Body::from(page.body.clone()));
         *r.status_mut() = status;
         r
     };
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(page.content_type));
-    if let Some(to) = page.location {
-        if let Ok(v) = HeaderValue::from_str(&to) {
+    if let Some(to) = &page.location {
+        if let Ok(v) = HeaderValue::from_str(to) {
             h.insert(header::LOCATION, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(&page.etag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(t) = humantime_like(&made_at) {
-        h.insert(header::LAST_MODIFIED, t);
+    if let Some(t) = &page.last_modified {
+        h.insert(header::LAST_MODIFIED, t.clone());
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    // how long rendering took inside the server (when this page was rendered), for operators
+    if let Ok(v) = HeaderValue::from_str(&format!("render;dur={:.3}", page.render_ms)) {
+        h.insert(HeaderName::from_static("server-timing"), v);
+    }
     secure(h);
     r
 }
 
 /// `2026-11-30T00:12:08Z` as an HTTP date.
-fn humantime_like(iso: &str) -> Result<HeaderValue, ()> {
-    let t = humantime::parse_rfc3339(iso).map_err(|_| ())?;
-    HeaderValue::from_str(&httpdate::fmt_http_date(t)).map_err(|_| ())
+fn http_date(iso: &str) -> Option<HeaderValue> {
+    let t = humantime::parse_rfc3339(iso).ok()?;
+    HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok()
 }
 
 /// The router: every path goes to the site.
