@@ -40,6 +40,38 @@ impl Page {
 
 pub const STYLESHEET: &str = include_str!("../static/cablegate.css");
 
+/// What a tag means (`PREL` -> External Political Relations; `UK` -> United Kingdom), from
+/// `data/tags.tsv`.
+pub fn tag_meaning(tag: &str) -> Option<&'static str> {
+    static TAGS: std::sync::LazyLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../data/tags.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .collect()
+        });
+    TAGS.get(tag).copied()
+}
+
+/// The country of a post (`Embassy London` -> United Kingdom), read off its cables: the
+/// geographic tag that at least half of them carry. Only for embassies and consulates.
+fn origin_country(build: &Build, origin: &str) -> Result<Option<&'static str>, rusqlite::Error> {
+    if !(origin.starts_with("Embassy ") || origin.starts_with("Consulate ")) {
+        return Ok(None);
+    }
+    let conn = build.connection();
+    let total: i64 = conn.query_row("SELECT count(*) FROM cables WHERE origin = ?1", [origin], |r| r.get(0))?;
+    let mut s = conn.prepare_cached(
+        "SELECT t.tag, count(*) FROM tags t JOIN cables c ON c.id = t.cable_id WHERE c.origin = ?1 AND length(t.tag) = 2
+         GROUP BY t.tag ORDER BY 2 DESC LIMIT 3",
+    )?;
+    let top = s
+        .query_map([origin], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(top.into_iter().find(|(tag, n)| *n * 2 >= total && tag != "US").and_then(|(tag, _)| tag_meaning(&tag)))
+}
+
 /// The site-wide part of every page.
 struct Common {
     root: String,
@@ -724,7 +756,14 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
                     "classification" => format!("Classification: {v}"),
                     _ => format!("Tag: {v}"),
                 };
-                (filter, v, heading, String::new())
+                let note = match kind {
+                    "tag" => tag_meaning(&v).map(|m| format!("{v}: {m}.")).unwrap_or_default(),
+                    "origin" => origin_country(build, &v)?
+                        .map(|c| format!("{v}, {c}: a post of the United States."))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                (filter, v, heading, note)
             }
             None => return Ok(not_found(build, path, format!("No released cable has this {kind}."))),
         },
@@ -785,7 +824,10 @@ fn index(build: &Build, path: &str, kind: &str) -> R {
                     _ => v.clone(),
                 }
             ),
-            label: v,
+            label: match (kind, tag_meaning(&v)) {
+                ("tag", Some(m)) => format!("{v} ({m})"),
+                _ => v,
+            },
             count: thousands(n as u64),
         })
         .collect();
