@@ -54,8 +54,13 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CABLEGATE_LOG").unwrap_or_else(|_| "warn".into()))
+        // a log line per request when serving (tower_http at info); CABLEGATE_LOG overrides
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CABLEGATE_LOG")
+                .unwrap_or_else(|_| "warn,cablegate_server=info,tower_http=info".into()),
+        )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let mut cli = Cli::parse();
     cli.data = cli.data.resolve();

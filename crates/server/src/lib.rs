@@ -236,7 +236,12 @@ pub async fn serve(
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    let app = router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    // one structured log line per request: method, path, status, latency
+    let app = router(state).layer(
+        tower_http::trace::TraceLayer::new_for_http()
+            .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+            .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+    );
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     watcher.abort();
     result

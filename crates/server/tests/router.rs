@@ -165,6 +165,10 @@ async fn lookups_redirect_to_the_page() {
     let (status, _, body) = get(&builds, "/cable/99NOWHERE1").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("There is no cable 99NOWHERE1."));
+    // a miss next to released cables names them
+    let (status, _, body) = get(&builds, "/cable/09LONDON924").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Released cables nearby") && body.contains(">09LONDON923</a>"), "{body}");
 }
 
 #[tokio::test]

@@ -402,12 +402,54 @@ struct NotFound {
     build: u32,
     made_at: String,
     message: String,
+    /// Released cables near a looked-up id: (reference id, page).
+    nearby: Vec<(String, String)>,
+}
+
+/// Released cables of the same year and post as `id`, the closest serials first: only what the
+/// build holds, so nothing unreleased is named.
+fn nearby(build: &Build, id: &str) -> Result<Vec<(String, String)>, rusqlite::Error> {
+    let Some(r) = cablegate_cable::refid::canonicalize(id).and_then(|c| cablegate_cable::refid::parse(&c)) else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("{:02}{}", r.year, r.station);
+    let mut s = build.connection().prepare_cached(
+        "SELECT reference_id, created, canonical_id FROM cables WHERE canonical_id >= ?1 AND canonical_id < ?2",
+    )?;
+    let rows = s
+        .query_map(params![prefix, format!("{prefix}Z")], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut found: Vec<(u32, String, Option<String>)> = rows
+        .into_iter()
+        .filter_map(|(rid, created, canonical)| {
+            let p = cablegate_cable::refid::parse(&canonical)?;
+            (p.station == r.station && p.year == r.year).then(|| (p.serial.abs_diff(r.serial), rid, created))
+        })
+        .collect();
+    found.sort();
+    Ok(found
+        .into_iter()
+        .take(8)
+        .map(|(_, rid, created)| {
+            let h = cable_href(&rid, created.as_deref());
+            (rid, h)
+        })
+        .collect())
 }
 
 fn not_found(build: &Build, path: &str, message: String) -> Page {
     let c = common(build, path);
-    let page =
-        NotFound { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, message };
+    let page = NotFound {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        message,
+        nearby: Vec::new(),
+    };
     Page::html(404, page.render().unwrap_or_default())
 }
 
@@ -868,15 +910,25 @@ fn lookup(build: &Build, path: &str, id: &str) -> R {
             .optional()?
         }
     };
-    match found {
-        Some((rid, created)) => Ok(Page::redirect(format!("/{}", cable_href(&rid, created.as_deref())))),
-        None if build.in_catalog(id)? => Ok(not_found(
-            build,
-            path,
-            format!("{} is in the collection but not released yet.", id.to_ascii_uppercase()),
-        )),
-        None => Ok(not_found(build, path, format!("There is no cable {}.", id.to_ascii_uppercase()))),
-    }
+    let message = match found {
+        Some((rid, created)) => return Ok(Page::redirect(format!("/{}", cable_href(&rid, created.as_deref())))),
+        None if build.in_catalog(id)? => {
+            format!("{} is in the collection but not released yet.", id.to_ascii_uppercase())
+        }
+        None => format!("There is no cable {}.", id.to_ascii_uppercase()),
+    };
+    let near = nearby(build, id)?;
+    let c = common(build, path);
+    let page = NotFound {
+        root: c.root,
+        released: c.released,
+        total: c.total,
+        build: c.build,
+        made_at: c.made_at,
+        message,
+        nearby: near,
+    };
+    Ok(Page::html(404, page.render()?))
 }
 
 fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
