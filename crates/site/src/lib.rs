@@ -72,7 +72,7 @@ fn origin_country(build: &Build, origin: &str) -> Result<Option<&'static str>, r
     Ok(top.into_iter().find(|(tag, n)| *n * 2 >= total && tag != "US").and_then(|(tag, _)| tag_meaning(&tag)))
 }
 
-/// The site-wide part of every page.
+/// The site-wide part of every page; each page's template reaches its fields through `Deref`.
 struct Common {
     root: String,
     released: String,
@@ -80,6 +80,19 @@ struct Common {
     build: u32,
     made_at: String,
 }
+
+macro_rules! with_common {
+    ($($page:ident),*) => {$(
+        impl std::ops::Deref for $page {
+            type Target = Common;
+            fn deref(&self) -> &Common {
+                &self.common
+            }
+        }
+    )*};
+}
+
+with_common!(Home, Listing, Index, CablePage, DiffPage, Articles, NotFound, Releases, Stats, Help);
 
 fn common(build: &Build, path: &str) -> Common {
     let depth = path.trim_start_matches('/').matches('/').count();
@@ -161,11 +174,7 @@ fn rows(list: Vec<Listed>) -> Vec<Row> {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct Home {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     latest_day: Option<String>,
     rows: Vec<Row>,
 }
@@ -173,11 +182,7 @@ struct Home {
 #[derive(Template)]
 #[template(path = "listing.html")]
 struct Listing {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     heading: String,
     note: String,
     count: String,
@@ -197,11 +202,7 @@ struct Entry {
 #[derive(Template)]
 #[template(path = "index.html")]
 struct Index {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     heading: String,
     entries: Vec<Entry>,
 }
@@ -221,11 +222,7 @@ struct RefLink {
 #[derive(Template)]
 #[template(path = "cable.html")]
 struct CablePage {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     c: Cable,
     href: String,
     created: String,
@@ -255,11 +252,7 @@ enum Seg {
 #[derive(Template)]
 #[template(path = "diff.html")]
 struct DiffPage {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     reference_id: String,
     href: String,
     a: u32,
@@ -311,11 +304,7 @@ fn diff(build: &Build, path: &str, id: &str, a: u32, b: u32) -> R {
     }
     let c = common(build, path);
     let page = DiffPage {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
+        common: c,
         reference_id: id.to_owned(),
         href,
         a,
@@ -372,35 +361,20 @@ fn article_links(build: &Build, only_for: Option<&str>) -> Result<Vec<ArticleLin
 #[derive(Template)]
 #[template(path = "articles.html")]
 struct Articles {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     articles: Vec<ArticleLink>,
 }
 
 fn articles(build: &Build, path: &str) -> R {
     let c = common(build, path);
-    let page = Articles {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
-        articles: article_links(build, None)?,
-    };
+    let page = Articles { common: c, articles: article_links(build, None)? };
     Ok(Page::html(200, page.render()?))
 }
 
 #[derive(Template)]
 #[template(path = "notfound.html")]
 struct NotFound {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     message: String,
     /// Released cables near a looked-up id: (reference id, page).
     nearby: Vec<(String, String)>,
@@ -441,15 +415,7 @@ fn nearby(build: &Build, id: &str) -> Result<Vec<(String, String)>, rusqlite::Er
 
 fn not_found(build: &Build, path: &str, message: String) -> Page {
     let c = common(build, path);
-    let page = NotFound {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
-        message,
-        nearby: Vec::new(),
-    };
+    let page = NotFound { common: c, message, nearby: Vec::new() };
     Page::html(404, page.render().unwrap_or_default())
 }
 
@@ -531,15 +497,7 @@ fn home(build: &Build, path: &str) -> R {
         Some(d) => listed(build, "substr(released, 1, 10) = ?1", d, 0, 200)?.0,
         None => Vec::new(),
     };
-    let page = Home {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
-        latest_day: day,
-        rows: rows(list),
-    };
+    let page = Home { common: c, latest_day: day, rows: rows(list) };
     Ok(Page::html(200, page.render()?))
 }
 
@@ -819,11 +777,7 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
     let c = common(build, path);
     let pager = (page.saturating_sub(4)..(page + 5).min(pages)).collect();
     let listing = Listing {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
+        common: c,
         heading,
         note,
         count: thousands(count),
@@ -874,15 +828,7 @@ fn index(build: &Build, path: &str, kind: &str) -> R {
         })
         .collect();
     let c = common(build, path);
-    let page = Index {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
-        heading: heading.to_owned(),
-        entries,
-    };
+    let page = Index { common: c, heading: heading.to_owned(), entries };
     Ok(Page::html(200, page.render()?))
 }
 
@@ -919,15 +865,7 @@ fn lookup(build: &Build, path: &str, id: &str) -> R {
     };
     let near = nearby(build, id)?;
     let c = common(build, path);
-    let page = NotFound {
-        root: c.root,
-        released: c.released,
-        total: c.total,
-        build: c.build,
-        made_at: c.made_at,
-        message,
-        nearby: near,
-    };
+    let page = NotFound { common: c, message, nearby: near };
     Ok(Page::html(404, page.render()?))
 }
 
@@ -1004,11 +942,7 @@ fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
     let com = common(build, path);
     let created = c.created.as_deref().map(short_time).unwrap_or_default();
     let page = CablePage {
-        root: com.root,
-        released: com.released,
-        total: com.total,
-        build: com.build,
-        made_at: com.made_at,
+        common: com,
         href,
         created_month: c.created.as_deref().and_then(|d| d.get(..7)).map(str::to_owned),
         created,
@@ -1041,11 +975,7 @@ struct Day {
 #[derive(Template)]
 #[template(path = "releases.html")]
 struct Releases {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     days: Vec<Day>,
 }
 
@@ -1058,8 +988,7 @@ fn releases(build: &Build, path: &str) -> R {
         .query_map([], |r| Ok(Day { day: r.get(0)?, added: r.get(1)?, reissued: r.get(2)?, withdrawn: r.get(3)? }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let c = common(build, path);
-    let page =
-        Releases { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, days };
+    let page = Releases { common: c, days };
     Ok(Page::html(200, page.render()?))
 }
 
@@ -1099,11 +1028,7 @@ fn chart(build: &Build, id: &'static str, title: &'static str, sql: &str) -> Res
 #[derive(Template)]
 #[template(path = "stats.html")]
 struct Stats {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
     charts: Vec<Chart>,
 }
 
@@ -1135,23 +1060,19 @@ fn stats(build: &Build, path: &str) -> R {
         )?,
     ];
     let c = common(build, path);
-    let page = Stats { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at, charts };
+    let page = Stats { common: c, charts };
     Ok(Page::html(200, page.render()?))
 }
 
 #[derive(Template)]
 #[template(path = "help.html")]
 struct Help {
-    root: String,
-    released: String,
-    total: String,
-    build: u32,
-    made_at: String,
+    common: Common,
 }
 
 fn help(build: &Build, path: &str) -> R {
     let c = common(build, path);
-    let page = Help { root: c.root, released: c.released, total: c.total, build: c.build, made_at: c.made_at };
+    let page = Help { common: c };
     Ok(Page::html(200, page.render()?))
 }
 
