@@ -734,40 +734,19 @@ fn feed(build: &Build, path: &str, kind: &str, key: &str) -> R {
 }
 
 fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
-    let (filter, arg, heading, note) = match kind {
-        "reldate" if key.len() == 10 => {
-            ("substr(released, 1, 10) = ?1", key.to_owned(), format!("Released {key}"), String::new())
-        }
-        "date" if key.len() == 7 => {
-            ("substr(created, 1, 7) = ?1", key.to_owned(), format!("Created {key}"), String::new())
-        }
-        "date" if key.len() == 4 => {
-            ("substr(created, 1, 4) = ?1", key.to_owned(), format!("Created in {key}"), String::new())
-        }
-        "origin" | "classification" | "tag" => match unslug(build, kind, key)? {
-            Some(v) => {
-                let filter = match kind {
-                    "origin" => "origin = ?1",
-                    "classification" => "classification = ?1",
-                    _ => "id IN (SELECT cable_id FROM tags WHERE tag = ?1)",
-                };
-                let heading = match kind {
-                    "origin" => format!("Origin: {v}"),
-                    "classification" => format!("Classification: {v}"),
-                    _ => format!("Tag: {v}"),
-                };
-                let note = match kind {
-                    "tag" => tag_meaning(&v).map(|m| format!("{v}: {m}.")).unwrap_or_default(),
-                    "origin" => origin_country(build, &v)?
-                        .map(|c| format!("{v}, {c}: a post of the United States."))
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
-                (filter, v, heading, note)
-            }
-            None => return Ok(not_found(build, path, format!("No released cable has this {kind}."))),
-        },
-        _ => return Ok(not_found(build, path, format!("There is no page {path}."))),
+    let Some((filter, arg, heading)) = list_filter(build, kind, key)? else {
+        let message = match kind {
+            "origin" | "classification" | "tag" => format!("No released cable has this {kind}."),
+            _ => format!("There is no page {path}."),
+        };
+        return Ok(not_found(build, path, message));
+    };
+    let note = match kind {
+        "tag" => tag_meaning(&arg).map(|m| format!("{arg}: {m}.")).unwrap_or_default(),
+        "origin" => origin_country(build, &arg)?
+            .map(|c| format!("{arg}, {c}: a post of the United States."))
+            .unwrap_or_default(),
+        _ => String::new(),
     };
     let (list, count) = listed(build, filter, &arg, page * PAGE_SIZE, PAGE_SIZE)?;
     let pages = count.div_ceil(PAGE_SIZE).max(1);
