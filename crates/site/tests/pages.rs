@@ -65,3 +65,42 @@ fn every_text_is_escaped() {
         page(&b, "/cable/2009/04/09LONDON1.html").contains("Text with &#60;b&#62;tags&#60;/b&#62; &#38; ampersands.")
     );
 }
+
+/// Every kind of page is valid HTML5 as HTML Tidy (Debian's `tidy`, installed by `.ci/run`)
+/// checks it: no errors and no warnings. Without tidy the test says so and passes, except under
+/// CI (`CI` set), where it fails.
+#[test]
+fn every_kind_of_page_is_valid_html() {
+    if std::process::Command::new("tidy").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tidy (see .ci/run)");
+        eprintln!("skipped: no tidy (apt-get install tidy)");
+        return;
+    }
+    let (_d, b) = build();
+    for path in [
+        "/index.html",
+        "/cable/2009/04/09LONDON923.html",
+        "/cable/2008/07/08ECTION01OF02MANAMA492.html",
+        "/tag/PREL_0.html",
+        "/tag/index.html",
+        "/origin/index.html",
+        "/date/index.html",
+        "/reldate/index.html",
+        "/releases.html",
+        "/stats.html",
+        "/help.html",
+        "/articles.html",
+        "/cable/99NOWHERE1",
+    ] {
+        let page = cablegate_site::render(&b, path);
+        let mut child = std::process::Command::new("tidy")
+            .args(["-e", "-q"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), &page.body).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
