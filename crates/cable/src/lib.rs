@@ -20,6 +20,7 @@ pub mod meta;
 mod model;
 pub mod refid;
 mod refs;
+pub mod tags;
 
 pub use model::{Cable, Level, Paragraph, Precedence, Recipient, Reference, Section};
 

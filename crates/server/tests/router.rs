@@ -185,6 +185,7 @@ async fn listings_and_indexes() {
         ("/tag/UK_0.html", "UK: United Kingdom."),
         ("/tag/index.html", "PREL (External Political Relations)"),
         ("/tag/CLINTON__HILLARY_0.html", "09STATE30049"),
+        ("/tag/CLINTON__HILLARY_0.html", "CLINTON, HILLARY is the tag of a person."),
         ("/classification/secret-noforn_0.html", "09LONDON923"),
         ("/origin/index.html", "embassy-london_0.html"),
         ("/tag/index.html", "PREL_0.html"),

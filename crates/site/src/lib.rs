@@ -742,7 +742,14 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
         return Ok(not_found(build, path, message));
     };
     let note = match kind {
-        "tag" => tag_meaning(&arg).map(|m| format!("{arg}: {m}.")).unwrap_or_default(),
+        "tag" => match (tag_meaning(&arg), cablegate_cable::tags::kind(&arg)) {
+            (Some(m), _) => format!("{arg}: {m}."),
+            (None, cablegate_cable::tags::Kind::Subject) => format!("{arg} is one of the standard subject tags."),
+            (None, cablegate_cable::tags::Kind::Organization) => format!("{arg} is the tag of an organization."),
+            (None, cablegate_cable::tags::Kind::Person) => format!("{arg} is the tag of a person."),
+            (None, cablegate_cable::tags::Kind::Geographic) => format!("{arg} is a geographic tag."),
+            (None, cablegate_cable::tags::Kind::Other) => String::new(),
+        },
         "origin" => origin_country(build, &arg)?
             .map(|c| format!("{arg}, {c}: a post of the United States."))
             .unwrap_or_default(),
