@@ -201,19 +201,8 @@ fn the_audit_crawls_a_running_site() {
     let (_dir, data) = archive();
     cablegate(&data).args(["release", "--all", "--at", "2011-01-01 00:00"]).assert().success();
     cablegate(&data).arg("publish").assert().success();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
-        .arg("--data")
-        .arg(&data)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut server, port) = serve(&data);
     let url = format!("http://127.0.0.1:{port}/");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
     let clean = cablegate(&data).args(["audit", "--url", &url]).assert();
     let out = String::from_utf8_lossy(&clean.get_output().stdout).into_owned();
     // every page reachable from the home page: 11 cables, listings, indexes
@@ -239,6 +228,23 @@ fn the_audit_crawls_a_running_site() {
     assert!(http_get(port, "/cable/2009/01/09THEHAGUE2.html").starts_with("HTTP/1.1 404"));
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// Starts `cablegate serve` on a free port of 127.0.0.1 and waits until it answers.
+fn serve(data: &Path) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (server, port)
 }
 
 fn http_get(port: u16, path: &str) -> String {
@@ -300,18 +306,7 @@ fn press_coverage_reaches_the_cable_pages() {
     cablegate(&data).arg("publish").assert().success();
     let bytes = build_bytes(&data);
     assert!(contains(&bytes, "Iran's election, seen from London") && !contains(&bytes, "example.org/secret"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
-        .arg("--data")
-        .arg(&data)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let (mut server, port) = serve(&data);
     let page = http_get(port, "/cable/2009/04/09LONDON923.html");
     assert!(page.contains("<h2 id=\"articles\">Appears in these articles</h2>"), "{page}");
     assert!(page.contains("Iran&#39;s election, seen from London</a> — The Example, 2011-02-16"));

@@ -213,30 +213,6 @@ impl Build {
         Ok(Some(cablegate_cable::parse_owned(&meta, header, body)))
     }
 
-    /// Released cables, newest release first, `limit` from `offset`.
-    pub fn latest(&self, offset: u64, limit: u64) -> Result<Vec<Listed>> {
-        let mut s = self
-            .conn
-            .prepare(
-                "SELECT reference_id, subject, created, released, classification, origin FROM cables
-                 ORDER BY released DESC, created DESC, reference_id LIMIT ?1 OFFSET ?2",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = s
-            .query_map(rusqlite::params![limit as i64, offset as i64], |r| {
-                Ok(Listed {
-                    reference_id: r.get(0)?,
-                    subject: r.get(1)?,
-                    created: r.get(2)?,
-                    released: r.get(3)?,
-                    classification: r.get(4)?,
-                    origin: r.get(5)?,
-                })
-            })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
-    }
-
     /// Is `id` (any spelling) in the collection's catalogue?
     pub fn in_catalog(&self, id: &str) -> Result<bool> {
         let canonical = cablegate_cable::refid::canonicalize(id).unwrap_or_else(|| id.trim().to_ascii_uppercase());

@@ -494,7 +494,7 @@ fn home(build: &Build, path: &str) -> R {
     let day: Option<String> =
         conn.query_row("SELECT substr(max(released), 1, 10) FROM cables", [], |r| r.get(0)).optional()?.flatten();
     let list = match &day {
-        Some(d) => listed(build, "substr(released, 1, 10) = ?1", d, 0, 200)?.0,
+        Some(d) => listed(build, "substr(released, 1, 10) = ?1", d, BY_CREATED, 0, 200)?.0,
         None => Vec::new(),
     };
     let page = Home { common: c, latest_day: day, rows: rows(list) };
@@ -502,10 +502,15 @@ fn home(build: &Build, path: &str) -> R {
 }
 
 /// Cables matching `filter` (one parameter), newest first: a page of them and how many there are.
+/// Newest created first, for lists; newest released first, for feeds.
+const BY_CREATED: &str = "created DESC, reference_id";
+const BY_RELEASED: &str = "released DESC, reference_id";
+
 fn listed(
     build: &Build,
     filter: &str,
     arg: &str,
+    order: &str,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Listed>, u64), rusqlite::Error> {
@@ -513,7 +518,7 @@ fn listed(
     let count: i64 = conn.query_row(&format!("SELECT count(*) FROM cables WHERE {filter}"), [arg], |r| r.get(0))?;
     let mut s = conn.prepare_cached(&format!(
         "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE {filter}
-         ORDER BY created DESC, reference_id LIMIT ?2 OFFSET ?3"
+         ORDER BY {order} LIMIT ?2 OFFSET ?3"
     ))?;
     let list = s
         .query_map(params![arg, limit as i64, offset as i64], |r| {
@@ -606,7 +611,7 @@ fn api_listing(build: &Build, kind: &str, key: &str, page: u64) -> R {
     let Some((filter, arg, heading)) = list_filter(build, kind, key)? else {
         return Ok(json_error(404, "no such list"));
     };
-    let (list, count) = listed(build, filter, &arg, page * PAGE_SIZE, PAGE_SIZE)?;
+    let (list, count) = listed(build, filter, &arg, BY_CREATED, page * PAGE_SIZE, PAGE_SIZE)?;
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     if page >= pages {
         return Ok(json_error(404, &format!("this list has {pages} pages")));
@@ -682,23 +687,7 @@ fn feed(build: &Build, path: &str, kind: &str, key: &str) -> R {
     let Some((filter, arg, heading)) = list_filter(build, kind, key)? else {
         return Ok(not_found(build, path, format!("There is no feed {path}.")));
     };
-    let conn = build.connection();
-    let mut s = conn.prepare_cached(&format!(
-        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE {filter}
-         ORDER BY released DESC, reference_id LIMIT 50"
-    ))?;
-    let list = s
-        .query_map([&arg], |r| {
-            Ok(Listed {
-                reference_id: r.get(0)?,
-                subject: r.get(1)?,
-                created: r.get(2)?,
-                released: r.get(3)?,
-                classification: r.get(4)?,
-                origin: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (list, _) = listed(build, filter, &arg, BY_RELEASED, 0, 50)?;
     let updated = list.first().map(|l| l.released.clone()).unwrap_or_else(|| build.manifest().made_at.clone());
     let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
     let alternate = match kind {
@@ -755,7 +744,7 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
             .unwrap_or_default(),
         _ => String::new(),
     };
-    let (list, count) = listed(build, filter, &arg, page * PAGE_SIZE, PAGE_SIZE)?;
+    let (list, count) = listed(build, filter, &arg, BY_CREATED, page * PAGE_SIZE, PAGE_SIZE)?;
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     if page >= pages {
         return Ok(not_found(build, path, format!("This list has {pages} pages.")));
