@@ -37,11 +37,7 @@ impl Archive {
         }
         let mut ids = Vec::new();
         for c in cables {
-            let rowid = self.find_rowid(c)?.ok_or_else(|| Error::NoSuchCable(c.trim().to_owned()))?;
-            let id: String = self
-                .conn
-                .query_row("SELECT reference_id FROM cables WHERE id = ?1", [rowid], |r| r.get(0))
-                .map_err(|e| self.sql(e))?;
+            let (_, id) = self.find_cable(c)?.ok_or_else(|| Error::NoSuchCable(c.trim().to_owned()))?;
             ids.push(id);
         }
         let path = self.path.clone();

@@ -1,6 +1,5 @@
 //! Reading the archive: statistics, one cable, its versions, and diffs between them.
 
-use cablegate_cable::refid;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -153,18 +152,7 @@ impl Archive {
 
     /// Finds a cable by its published or its canonical reference id, in any case.
     fn cable_row(&self, id: &str) -> Result<(i64, String)> {
-        let upper = id.trim().to_ascii_uppercase();
-        let canonical = refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
-        self.conn
-            .query_row(
-                "SELECT id, reference_id FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
-                 ORDER BY reference_id = ?1 DESC LIMIT 1",
-                params![upper, canonical],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?
-            .ok_or_else(|| Error::NoSuchCable(id.trim().to_owned()))
+        self.find_cable(id)?.ok_or_else(|| Error::NoSuchCable(id.trim().to_owned()))
     }
 
     /// A cable's current metadata.

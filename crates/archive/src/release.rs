@@ -187,13 +187,20 @@ impl Archive {
     }
 
     pub(crate) fn find_rowid(&self, id: &str) -> Result<Option<i64>> {
+        Ok(self.find_cable(id)?.map(|(rowid, _)| rowid))
+    }
+
+    /// A cable by its published or canonical reference id, in any case (the published id wins
+    /// when both match): its row id and published id.
+    pub(crate) fn find_cable(&self, id: &str) -> Result<Option<(i64, String)>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
         self.conn
             .query_row(
-                "SELECT id FROM cables WHERE reference_id = ?1 OR canonical_id = ?2 ORDER BY reference_id = ?1 DESC LIMIT 1",
+                "SELECT id, reference_id FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
+                 ORDER BY reference_id = ?1 DESC LIMIT 1",
                 params![upper, canonical],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(|e| self.sql(e))

@@ -187,23 +187,35 @@ impl Build {
         Error::Sqlite { path: self.dir.join("build.sqlite"), source }
     }
 
-    /// A released cable, redacted and parsed, by its published or canonical id.
-    pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
+    /// A released cable by its published or canonical id, in any case (the published id wins
+    /// when both match): its published id and creation time.
+    pub fn find(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
-        type Row = (String, Option<String>, Option<String>, Option<String>, String, String);
-        let row: Option<Row> = self
-            .conn
+        self.conn
             .query_row(
-                "SELECT c.reference_id, c.created, c.classification, c.origin, v.header, v.body FROM cables c
-                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
-                 WHERE c.reference_id = ?1 OR c.canonical_id = ?2 ORDER BY c.reference_id = ?1 DESC LIMIT 1",
+                "SELECT reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
+                 ORDER BY reference_id = ?1 DESC LIMIT 1",
                 rusqlite::params![upper, canonical],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// A released cable, redacted and parsed, by its published or canonical id.
+    pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
+        let Some((reference_id, _)) = self.find(id)? else { return Ok(None) };
+        type Row = (Option<String>, Option<String>, Option<String>, String, String);
+        let (created, classification, origin, header, body): Row = self
+            .conn
+            .query_row(
+                "SELECT c.created, c.classification, c.origin, v.header, v.body FROM cables c
+                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions WHERE c.reference_id = ?1",
+                [&reference_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
             .map_err(|e| self.sql(e))?;
-        let Some((reference_id, created, classification, origin, header, body)) = row else { return Ok(None) };
         let meta = cablegate_cable::Meta {
             reference_id: Some(&reference_id),
             created: created.as_deref(),

@@ -820,16 +820,7 @@ fn lookup(build: &Build, path: &str, id: &str) -> R {
     };
     let found = match by_number {
         Some(f) => Some(f),
-        None => {
-            let upper = id.trim().to_ascii_uppercase();
-            let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
-            conn.query_row(
-                "SELECT reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2 ORDER BY reference_id = ?1 DESC LIMIT 1",
-                params![upper, canonical],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-        }
+        None => build.find(id)?,
     };
     let message = match found {
         Some((rid, created)) => return Ok(Page::redirect(format!("/{}", cable_href(&rid, created.as_deref())))),
