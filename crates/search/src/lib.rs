@@ -1,0 +1,437 @@
+//! Full-text search over the cables of one build: the tantivy index a build carries in its
+//! `search/` folder, the query language readers type ([`query`]), facet counts, a histogram of
+//! matches per month and snippets from the paragraphs that matched.
+//!
+//! The index is written by the build writer from the same released, redacted cables it stores,
+//! so it can only hold terms the public may see. This crate knows nothing of archives or builds:
+//! it takes [`Doc`]s and answers [`Results`] of reference ids.
+
+mod facets;
+pub mod query;
+mod snippet;
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STRING};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+};
+use tantivy::{DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+pub use facets::Facets;
+pub use query::{parse, Clause, Parsed};
+pub use snippet::{Highlighter, Snippet};
+
+/// The analyzer of every text field: words of letters and digits, lowercased, accents folded,
+/// no stemming and no stop words (`"the"` matters in a phrase).
+pub const TOKENIZER: &str = "cable";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("search index {path}: {source}")]
+    Tantivy { path: PathBuf, source: tantivy::TantivyError },
+    #[error("search index {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The words of `text` as the index has them.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut a = analyzer();
+    let mut s = a.token_stream(text);
+    let mut out = Vec::new();
+    while s.advance() {
+        out.push(s.token().text.clone());
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    rid: tantivy::schema::Field,
+    subject: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+    idtext: tantivy::schema::Field,
+    tag: tantivy::schema::Field,
+    origin: tantivy::schema::Field,
+    origin_text: tantivy::schema::Field,
+    class: tantivy::schema::Field,
+    class_text: tantivy::schema::Field,
+    refs: tantivy::schema::Field,
+    created: tantivy::schema::Field,
+    released: tantivy::schema::Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |positions: bool| {
+        let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+        TextOptions::default()
+            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(record))
+    };
+    let time = NumericOptions::default().set_indexed().set_fast();
+    let fields = Fields {
+        rid: b.add_text_field("rid", STRING | FAST),
+        subject: b.add_text_field("subject", text(true)),
+        body: b.add_text_field("body", text(true)),
+        idtext: b.add_text_field("idtext", text(true)),
+        tag: b.add_text_field("tag", STRING | FAST),
+        origin: b.add_text_field("origin", STRING | FAST),
+        origin_text: b.add_text_field("origin_text", text(true)),
+        class: b.add_text_field("class", STRING | FAST),
+        class_text: b.add_text_field("class_text", text(true)),
+        refs: b.add_text_field("ref", STRING),
+        created: b.add_u64_field("created", time.clone()),
+        released: b.add_u64_field("released", time),
+    };
+    (b.build(), fields)
+}
+
+fn register(index: &tantivy::Index) {
+    index.tokenizers().register(TOKENIZER, analyzer());
+}
+
+/// One cable to index: its public, redacted parts.
+#[derive(Debug, Clone, Default)]
+pub struct Doc<'a> {
+    pub reference_id: &'a str,
+    pub canonical_id: &'a str,
+    pub subject: Option<&'a str>,
+    /// The body as released (redacted).
+    pub text: &'a str,
+    pub tags: &'a [String],
+    pub origin: Option<&'a str>,
+    pub classification: Option<&'a str>,
+    /// Canonical ids of the cables this one cites.
+    pub refs: Vec<&'a str>,
+    /// Creation and release times, in any form `parse_timestamp` reads.
+    pub created: Option<&'a str>,
+    pub released: &'a str,
+}
+
+/// Writes a new index into a folder.
+pub struct Indexer {
+    writer: IndexWriter,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+impl Indexer {
+    /// Creates an index in `dir` (made if missing; must be empty), indexing on `threads` threads
+    /// within `memory` bytes.
+    pub fn create(dir: &Path, threads: usize, memory: usize) -> Result<Indexer> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let (schema, fields) = schema();
+        let t = |source| Error::Tantivy { path: dir.to_owned(), source };
+        let index = tantivy::Index::create_in_dir(dir, schema).map_err(t)?;
+        register(&index);
+        let threads = threads.max(1);
+        let writer = index.writer_with_num_threads(threads, memory.max(threads * 20_000_000)).map_err(t)?;
+        Ok(Indexer { writer, fields, dir: dir.to_owned() })
+    }
+
+    /// Queues a cable for indexing (the work happens on the indexer's threads).
+    pub fn add(&self, d: &Doc) -> Result<()> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.rid, d.reference_id);
+        if let Some(s) = d.subject {
+            doc.add_text(f.subject, s);
+        }
+        doc.add_text(f.body, d.text);
+        let mut idtext = format!("{} {}", d.reference_id, d.canonical_id);
+        if let Some(r) = cablegate_cable::refid::parse(d.canonical_id) {
+            idtext.push_str(&format!(" {} {} {:02}", r.station, r.serial, r.year));
+        }
+        doc.add_text(f.idtext, &idtext);
+        for t in d.tags {
+            doc.add_text(f.tag, t);
+        }
+        if let Some(o) = d.origin {
+            doc.add_text(f.origin, o);
+            doc.add_text(f.origin_text, o);
+        }
+        if let Some(r) = cablegate_cable::refid::parse(d.canonical_id) {
+            doc.add_text(f.origin_text, r.station);
+        }
+        if let Some(c) = d.classification {
+            doc.add_text(f.class, c);
+            doc.add_text(f.class_text, c);
+        }
+        for r in &d.refs {
+            doc.add_text(f.refs, r);
+        }
+        if let Some(t) = d.created.and_then(query::time_key) {
+            doc.add_u64(f.created, t);
+        }
+        if let Some(t) = query::time_key(d.released) {
+            doc.add_u64(f.released, t);
+        }
+        self.writer.add_document(doc).map_err(|source| Error::Tantivy { path: self.dir.clone(), source })?;
+        Ok(())
+    }
+
+    /// Commits, waits for merges and leaves the index in its folder.
+    pub fn finish(mut self) -> Result<()> {
+        let t = |source| Error::Tantivy { path: self.dir.clone(), source };
+        self.writer.commit().map_err(t)?;
+        let dir = self.dir.clone();
+        self.writer.wait_merging_threads().map_err(|source| Error::Tantivy { path: dir, source })
+    }
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "relevance" | "" => Some(Sort::Relevance),
+            "newest" | "date" => Some(Sort::Newest),
+            "oldest" => Some(Sort::Oldest),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+}
+
+/// What to return.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    /// Count facets and months over every match.
+    pub facets: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { sort: Sort::Relevance, offset: 0, limit: 20, facets: true }
+    }
+}
+
+/// One matching cable.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub reference_id: String,
+    /// The BM25 score (0 when sorted by date).
+    pub score: f32,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Results {
+    /// Every matching cable, counted exactly.
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// An index, open for searching; cheap to share between threads.
+pub struct Index {
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+impl Index {
+    pub fn open(dir: &Path) -> Result<Index> {
+        let t = |source| Error::Tantivy { path: dir.to_owned(), source };
+        let index = tantivy::Index::open_in_dir(dir).map_err(t)?;
+        register(&index);
+        let (_, fields) = schema();
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(t)?;
+        Ok(Index { reader, fields, dir: dir.to_owned() })
+    }
+
+    fn t(&self, source: tantivy::TantivyError) -> Error {
+        Error::Tantivy { path: self.dir.clone(), source }
+    }
+
+    /// How many cables the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs a parsed query. A query with nothing to search for matches nothing.
+    pub fn search(&self, parsed: &Parsed, opts: &Options) -> Result<Results> {
+        let searcher = self.reader.searcher();
+        let query = self.compile(parsed);
+        let limit = opts.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+        let facets = facets::Collect { enabled: opts.facets };
+        let (total, addrs, facets): (usize, Vec<(f32, DocAddress)>, Facets) = match opts.sort {
+            Sort::Relevance => {
+                let (n, hits, f) =
+                    searcher.search(&*query, &(Count, top.order_by_score(), facets)).map_err(|e| self.t(e))?;
+                (n, hits, f)
+            }
+            sort => {
+                let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+                let (n, hits, f) = searcher
+                    .search(&*query, &(Count, top.order_by_fast_field::<u64>("created", order), facets))
+                    .map_err(|e| self.t(e))?;
+                (n, hits.into_iter().map(|(_, a)| (0.0, a)).collect(), f)
+            }
+        };
+        let mut hits = Vec::with_capacity(addrs.len());
+        let mut buf = String::new();
+        for (score, addr) in addrs {
+            let seg = searcher.segment_reader(addr.segment_ord);
+            let col = seg.fast_fields().str("rid").map_err(|e| self.t(e))?;
+            buf.clear();
+            if let Some(col) = col {
+                if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                    col.ord_to_str(ord, &mut buf).map_err(|source| Error::Io { path: self.dir.clone(), source })?;
+                }
+            }
+            hits.push(Hit { reference_id: buf.clone(), score });
+        }
+        Ok(Results { total: total as u64, hits, facets })
+    }
+
+    /// Snippet maker for a query's words.
+    pub fn highlighter(&self, parsed: &Parsed) -> Highlighter {
+        snippet::Highlighter::new(&self.reader.searcher(), self.fields.body, parsed)
+    }
+
+    fn text_fields(&self, field: Option<query::Field>) -> Vec<(tantivy::schema::Field, f32)> {
+        let f = &self.fields;
+        match field {
+            None => vec![(f.subject, 2.0), (f.body, 1.0), (f.idtext, 3.0)],
+            Some(query::Field::Subject) => vec![(f.subject, 1.0)],
+            Some(query::Field::Origin) => vec![(f.origin_text, 1.0)],
+            Some(query::Field::Classification) => vec![(f.class_text, 1.0)],
+            Some(_) => vec![],
+        }
+    }
+
+    /// The words of `text`, each part between spaces a term or (when it holds several words,
+    /// like `U.S.`) a phrase, all required, in any of `fields`.
+    fn text_query(&self, fields: &[(tantivy::schema::Field, f32)], text: &str, phrase: bool) -> Box<dyn Query> {
+        let parts: Vec<Vec<String>> =
+            if phrase { vec![tokens(text)] } else { text.split_whitespace().map(tokens).collect() };
+        let parts: Vec<Vec<String>> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        if parts.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for words in parts {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for &(field, boost) in fields {
+                let q: Box<dyn Query> = if words.len() == 1 {
+                    Box::new(TermQuery::new(Term::from_field_text(field, &words[0]), IndexRecordOption::WithFreqs))
+                } else {
+                    Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
+                };
+                any.push((Occur::Should, boosted(q, boost)));
+            }
+            must.push((Occur::Must, one_or_all(any)));
+        }
+        one_or_all(must)
+    }
+
+    fn prefix_query(&self, fields: &[(tantivy::schema::Field, f32)], text: &str) -> Box<dyn Query> {
+        let words = tokens(text);
+        if words.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &(field, boost) in fields {
+            let mut q = PhrasePrefixQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect());
+            q.set_max_expansions(1000);
+            any.push((Occur::Should, boosted(Box::new(q), boost)));
+        }
+        one_or_all(any)
+    }
+
+    fn clause(&self, c: &Clause) -> Box<dyn Query> {
+        let f = &self.fields;
+        match c {
+            Clause::Text { field, text, phrase } => self.text_query(&self.text_fields(*field), text, *phrase),
+            Clause::Prefix { field, text } => self.prefix_query(&self.text_fields(*field), text),
+            Clause::Tag { tag } => {
+                Box::new(TermQuery::new(Term::from_field_text(f.tag, tag), IndexRecordOption::Basic))
+            }
+            Clause::Ref { id } => Box::new(TermQuery::new(Term::from_field_text(f.refs, id), IndexRecordOption::Basic)),
+            Clause::Date { field, range, .. } => {
+                let field = if *field == query::Field::Released { f.released } else { f.created };
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(field, range.from)),
+                    Bound::Excluded(Term::from_field_u64(field, range.to)),
+                ))
+            }
+        }
+    }
+
+    fn compile(&self, parsed: &Parsed) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut positive = false;
+        for group in &parsed.groups {
+            if group.len() == 1 && group[0].negated {
+                clauses.push((Occur::MustNot, self.clause(&group[0].clause)));
+                continue;
+            }
+            positive = true;
+            let any: Vec<(Occur, Box<dyn Query>)> =
+                group.iter().map(|i| (Occur::Should, self.clause(&i.clause))).collect();
+            clauses.push((Occur::Must, one_or_all(any)));
+        }
+        if clauses.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        if !positive {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        one_or_all(clauses)
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+/// One query as itself, several as a boolean query.
+fn one_or_all(mut qs: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if qs.len() == 1 && qs[0].0 != Occur::MustNot {
+        return qs.pop().expect("one").1;
+    }
+    Box::new(BooleanQuery::new(qs))
+}

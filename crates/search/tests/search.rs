@@ -1,0 +1,170 @@
+//! The query language over the repository's real fixture cables (`fixtures/cables.csv`): what each
+//! kind of query finds, counts, facets, the month histogram, sorting, paging and snippets.
+
+use cablegate_cable::{parse, Meta, Reference};
+use cablegate_search::{parse as read, Doc, Index, Indexer, Options, Sort};
+
+const FIXTURES: &str = include_str!("../../../fixtures/cables.csv");
+
+fn index() -> (tempfile::TempDir, Index) {
+    let dir = tempfile::tempdir().unwrap();
+    let indexer = Indexer::create(dir.path(), 1, 50_000_000).unwrap();
+    for r in cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes()) {
+        let r = r.unwrap();
+        let meta = Meta {
+            reference_id: Some(&r.reference_id),
+            created: Some(&r.created),
+            classification: Some(&r.classification),
+            origin: Some(&r.origin),
+        };
+        let c = parse(&meta, &r.header, &r.body);
+        let refs =
+            c.references
+                .iter()
+                .filter_map(|r| if let Reference::Cable { id, .. } = r { Some(id.as_str()) } else { None });
+        indexer
+            .add(&Doc {
+                reference_id: &c.reference_id,
+                canonical_id: &c.canonical_id,
+                subject: c.subject.as_deref(),
+                text: &c.body,
+                tags: &c.tags,
+                origin: c.origin.as_deref(),
+                classification: c.classification.as_deref(),
+                refs: refs.collect(),
+                created: c.created.as_deref(),
+                released: "2010-11-28T00:00:00Z",
+            })
+            .unwrap();
+    }
+    indexer.finish().unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    (dir, index)
+}
+
+fn ids(index: &Index, q: &str) -> Vec<String> {
+    let p = read(q);
+    assert!(p.warnings.is_empty(), "{q}: {:?}", p.warnings);
+    let r = index.search(&p, &Options { limit: 100, ..Options::default() }).unwrap();
+    assert_eq!(r.total as usize, r.hits.len(), "{q}");
+    let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.reference_id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn every_kind_of_query_finds_what_it_should() {
+    let (_dir, index) = index();
+    assert_eq!(index.len(), 11);
+    let cases: &[(&str, &[&str])] = &[
+        // a word, any case, in the text
+        ("moussavi", &["09LONDON923"]),
+        ("MOUSSAVI", &["09LONDON923"]),
+        // all words must match
+        ("sanctions moussavi", &[]),
+        ("iran elections", &["09LONDON923"]),
+        // an exact phrase, and the same words in another order do not match it
+        ("\"conservative and reformist\"", &["09LONDON923"]),
+        ("\"reformist and conservative\"", &[]),
+        // OR and exclusion
+        ("moussavi OR zanu", &["00HARARE5461", "09LONDON923"]),
+        ("tripoli -libya", &[]),
+        // a prefix
+        ("mouss*", &["09LONDON923"]),
+        // fields
+        ("subject:moussavi", &["09LONDON923"]),
+        ("tag:prel origin:tripoli", &["07TRIPOLI641"]),
+        ("origin:\"Embassy The Hague\"", &["09THEHAGUE2"]),
+        ("origin:THEHAGUE", &["09THEHAGUE2"]),
+        ("classification:noforn", &["09LONDON923", "09STATE15113", "09THEHAGUE2"]),
+        ("ref:08MANAMA320", &["08ECTION01OF02MANAMA492"]),
+        ("ref:09state00006461", &["09STATE15113"]),
+        ("created:1966", &["66BUENOSAIRES2481"]),
+        ("created:2009-04", &["09LONDON923"]),
+        ("created:2008-01..2008-12 tag:LY", &["08TRIPOLI230"]),
+        ("created:..1980", &["66BUENOSAIRES2481", "7575LIBREVILLE1895"]),
+        (
+            "released:2010-11-28",
+            &[
+                "00HARARE5461",
+                "07TRIPOLI641",
+                "08ECTION01OF02MANAMA492",
+                "08TRIPOLI230",
+                "09LONDON923",
+                "09STATE15113",
+                "09STATE30049",
+                "09THEHAGUE2",
+                "10STATE17263",
+                "66BUENOSAIRES2481",
+                "7575LIBREVILLE1895",
+            ],
+        ),
+        // reference ids and their parts
+        ("09LONDON923", &["09LONDON923"]),
+        ("LONDON 923", &["09LONDON923"]),
+        ("08MANAMA492", &["08ECTION01OF02MANAMA492"]),
+        // accents folded
+        ("moussavì", &["09LONDON923"]),
+        // only an exclusion: everything else
+        (
+            "-tripoli classification:confidential",
+            &["00HARARE5461", "08ECTION01OF02MANAMA492", "09STATE30049", "09THEHAGUE2", "7575LIBREVILLE1895"],
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(ids(&index, q), *want, "{q}");
+    }
+}
+
+#[test]
+fn facets_months_sorting_and_paging() {
+    let (_dir, index) = index();
+    let p = read("created:2008..2010");
+    let all = index.search(&p, &Options::default()).unwrap();
+    assert_eq!(all.total, 7);
+    assert_eq!(all.facets.year, [(2008, 2), (2009, 4), (2010, 1)]);
+    assert_eq!(
+        all.facets.month,
+        [(200803, 1), (200807, 1), (200901, 1), (200902, 1), (200903, 1), (200904, 1), (201002, 1)]
+    );
+    assert_eq!(all.facets.origin[0], ("Secretary of State".to_owned(), 3));
+    assert!(all.facets.tag.contains(&("PREL".to_owned(), 3)), "{:?}", all.facets.tag);
+    assert_eq!(all.facets.classification.iter().map(|c| c.1).sum::<u64>(), 7);
+
+    let newest = index.search(&p, &Options { sort: Sort::Newest, limit: 3, ..Options::default() }).unwrap();
+    let newest: Vec<_> = newest.hits.iter().map(|h| h.reference_id.as_str()).collect();
+    assert_eq!(newest, ["10STATE17263", "09LONDON923", "09STATE30049"]);
+    let oldest = index.search(&p, &Options { sort: Sort::Oldest, limit: 2, offset: 1, ..Options::default() }).unwrap();
+    let oldest: Vec<_> = oldest.hits.iter().map(|h| h.reference_id.as_str()).collect();
+    assert_eq!(oldest, ["08ECTION01OF02MANAMA492", "09THEHAGUE2"]);
+    // every page is reachable and the total stays exact
+    let last = index.search(&p, &Options { sort: Sort::Oldest, limit: 5, offset: 5, ..Options::default() }).unwrap();
+    assert_eq!((last.total, last.hits.len()), (7, 2));
+}
+
+#[test]
+fn snippets_mark_the_words_of_the_paragraphs_that_matched() {
+    let (_dir, index) = index();
+    let p = read("moussavi \"reformist camp\"");
+    let h = index.highlighter(&p);
+    let pars = [
+        (Some(1), "Nothing here about the elections."),
+        (Some(2), "MOUSSAVI is too unknown for many, said the REFORMIST CAMP; Moussavi may yet gain."),
+        (Some(3), "Another paragraph mentions Moussavi once."),
+    ];
+    let s = h.snippets(pars, 1);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].paragraph, Some(2));
+    assert_eq!(
+        s[0].plain(),
+        "[MOUSSAVI] is too unknown for many, said the [REFORMIST] [CAMP]; [Moussavi] may yet gain."
+    );
+    let s = h.snippets(pars, 3);
+    assert_eq!(s.iter().map(|s| s.paragraph).collect::<Vec<_>>(), [Some(2), Some(3)]);
+    // a prefix highlights the words it expanded to
+    let s = index.highlighter(&read("mouss*")).snippets(pars, 1);
+    assert!(s[0].plain().contains("[MOUSSAVI]"), "{}", s[0].plain());
+    // a query that matched no paragraph: the text's start
+    let s = index.highlighter(&read("tag:PREL")).snippets(pars, 2);
+    assert_eq!(s[0].plain(), "Nothing here about the elections.");
+}
