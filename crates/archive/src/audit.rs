@@ -344,6 +344,51 @@ impl Archive {
         report.fingerprints = prints.len() as u64;
         let ac = (!prints.is_empty()).then(|| AhoCorasick::new(&prints).expect("fingerprints form an automaton"));
 
+        // the search index: the same cables, and no redacted words in its terms
+        match build.search() {
+            Ok(index) => {
+                let mut in_index = index.reference_ids().map_err(cablegate_build::Error::from)?;
+                in_index.sort();
+                let mut in_build: Vec<&String> = released.iter().collect();
+                in_build.sort();
+                if in_index.iter().collect::<Vec<_>>() != in_build {
+                    for id in &in_index {
+                        if !released.contains(id) {
+                            report.findings.push(format!(
+                                "{}: search index holds {id}, which is not in the build",
+                                build.dir().join(cablegate_build::SEARCH_DIR).display()
+                            ));
+                        }
+                    }
+                    report.findings.push(format!(
+                        "{}: search index holds {} cables, the build {}",
+                        build.dir().join(cablegate_build::SEARCH_DIR).display(),
+                        in_index.len(),
+                        released.len()
+                    ));
+                }
+                for r in &redactions {
+                    let words: String = r.text.chars().filter(|&c| c != '"').collect();
+                    let q = cablegate_search::parse(&format!("\"{words}\""));
+                    let opts = cablegate_search::Options { limit: 1000, facets: false, ..Default::default() };
+                    let found = index.search(&q, &opts).map_err(cablegate_build::Error::from)?;
+                    for hit in found.hits {
+                        if r.cable.as_deref().is_none_or(|c| c == hit.reference_id) {
+                            report.findings.push(format!(
+                                "{}: a search for redacted text {:?} (redaction {}) finds {}",
+                                build.dir().join(cablegate_build::SEARCH_DIR).display(),
+                                r.text,
+                                r.id,
+                                hit.reference_id
+                            ));
+                        }
+                    }
+                }
+            }
+            Err(cablegate_build::Error::NoSearch(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+
         let detector = Detector { global, per_cable, prints: ac, owner };
         let mut files = build.files();
         for e in extra {

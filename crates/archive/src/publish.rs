@@ -78,7 +78,12 @@ impl Archive {
         let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
         let builds = cablegate_build::builds_dir(data_dir);
         std::fs::create_dir_all(&builds).map_err(|source| Error::Io { path: builds.clone(), source })?;
-        let number = cablegate_build::list(&builds)?.last().copied().unwrap_or(0) + 1;
+        // after every build this archive made and every build in the folder (one may have been
+        // removed by hand): a number is never reused
+        let recorded: Option<u32> =
+            self.conn.query_row("SELECT max(number) FROM builds", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        let listed = cablegate_build::list(&builds)?.last().copied();
+        let number = recorded.max(listed).unwrap_or(0) + 1;
         let redactor = Redactor::new(&self.redactions()?);
         let rows = self.released_at(&at)?;
         let texts = self.texts_dir();
@@ -125,6 +130,7 @@ impl Archive {
             }
         }
 
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), cables = rows.len(), "publish: planned");
         // a worker reads, redacts and parses; this thread writes the build
         let rows = std::sync::Arc::new(rows);
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<(PublicCable, Vec<u8>)>>(256);
@@ -190,6 +196,7 @@ impl Archive {
             now_held.push((id, hash));
         }
         worker.join().expect("the publish worker does not panic");
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "publish: cables written");
         let rows = std::sync::Arc::try_unwrap(rows).unwrap_or_else(|_| unreachable!("the worker has ended"));
         let held: std::collections::HashSet<&str> = now_held.iter().map(|(id, _)| id.as_str()).collect();
         let withdrawn = last.keys().filter(|id| !held.contains(id.as_str())).count() as u64;
@@ -233,6 +240,7 @@ impl Archive {
         let total: i64 =
             self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
         let manifest = writer.finish(total as u64, added, changed, withdrawn)?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "publish: build finished");
         cablegate_build::set_current(&builds, number)?;
 
         let path = self.path.clone();

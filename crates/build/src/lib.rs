@@ -5,6 +5,7 @@
 //!   CURRENT            the current build's number; replaced atomically (write, then rename)
 //!   000001/
 //!     build.sqlite     released cables, redactions applied (layout: FORMAT below)
+//!     search/          the search index of the same cables (tantivy; see cablegate-search)
 //!     manifest.json    number, time, counts, SHA-256 of every file
 //! ```
 //!
@@ -22,8 +23,13 @@ use serde::{Deserialize, Serialize};
 pub use write::{BuildWriter, PublicCable, PublicVersion};
 
 /// The build layout's version, in `manifest.json` and the `meta` table. Readers refuse layouts
-/// they do not know.
-pub const FORMAT: u32 = 1;
+/// they do not know. Layout 1 had no search index; it is still read (search answers that the
+/// build has none).
+pub const FORMAT: u32 = 2;
+const OLDEST_FORMAT: u32 = 1;
+
+/// The search index's folder inside a build.
+pub const SEARCH_DIR: &str = "search";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -33,7 +39,7 @@ pub enum Error {
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("{path}: {source}")]
     Json { path: PathBuf, source: serde_json::Error },
-    #[error("build {path} has layout {found}; this cablegate reads layout {FORMAT}")]
+    #[error("build {path} has layout {found}; this cablegate reads layouts {OLDEST_FORMAT} to {FORMAT}")]
     Format { path: PathBuf, found: u32 },
     #[error("no build {0} (see cablegate builds)")]
     NoSuchBuild(u32),
@@ -41,6 +47,10 @@ pub enum Error {
     NoBuilds(PathBuf),
     #[error("build {0} is the current one: publish another before removing it")]
     RemoveCurrent(u32),
+    #[error("build {0} has no search index (it was made by an older cablegate: publish again)")]
+    NoSearch(u32),
+    #[error(transparent)]
+    Search(#[from] cablegate_search::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -128,7 +138,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
     let m: Manifest = serde_json::from_str(&text).map_err(|source| Error::Json { path: path.clone(), source })?;
-    if m.format != FORMAT {
+    if !(OLDEST_FORMAT..=FORMAT).contains(&m.format) {
         return Err(Error::Format { path, found: m.format });
     }
     Ok(m)
@@ -150,6 +160,7 @@ pub struct Build {
     conn: Connection,
     dir: PathBuf,
     manifest: Manifest,
+    search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
 }
 
 impl Build {
@@ -168,7 +179,7 @@ impl Build {
         let conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
-        Ok(Build { conn, dir, manifest })
+        Ok(Build { conn, dir, manifest, search: std::sync::OnceLock::new() })
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -233,8 +244,23 @@ impl Build {
             .map_err(|e| self.sql(e))
     }
 
+    /// The build's search index, opened on first use.
+    pub fn search(&self) -> Result<std::sync::Arc<cablegate_search::Index>> {
+        if let Some(s) = self.search.get() {
+            return Ok(s.clone());
+        }
+        let dir = self.dir.join(SEARCH_DIR);
+        if !dir.join("meta.json").exists() {
+            return Err(Error::NoSearch(self.manifest.number));
+        }
+        let index = std::sync::Arc::new(cablegate_search::Index::open(&dir)?);
+        Ok(self.search.get_or_init(|| index).clone())
+    }
+
     /// Every file of the build, for audits and mirrors.
     pub fn files(&self) -> Vec<PathBuf> {
-        vec![self.dir.join("build.sqlite"), self.dir.join("manifest.json")]
+        let mut files = vec![self.dir.join("manifest.json")];
+        files.extend(self.manifest.files.keys().map(|name| self.dir.join(name)));
+        files
     }
 }

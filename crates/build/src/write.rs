@@ -7,7 +7,7 @@ use cablegate_cable::{Cable, Reference};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 
-use crate::{build_dir, Error, Manifest, Result, FORMAT};
+use crate::{build_dir, Error, Manifest, Result, FORMAT, SEARCH_DIR};
 
 const SCHEMA: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,7 +92,14 @@ pub struct BuildWriter {
     number: u32,
     made_at: String,
     count: u64,
+    index: cablegate_search::Indexer,
 }
+
+/// Threads and memory of the search indexer while a build is written: bounded, whatever the
+/// size of the collection (a segment is written each time a thread's share fills). Measured on
+/// 65,804 cables: 160 MB to 512 MB take the same time; 64 MB is 15% slower; one thread 40%.
+const INDEX_THREADS: usize = 2;
+const INDEX_MEMORY: usize = 256 << 20;
 
 impl BuildWriter {
     pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<BuildWriter> {
@@ -115,7 +122,8 @@ impl BuildWriter {
         meta.execute(params!["number", number.to_string()]).map_err(sql)?;
         meta.execute(params!["made_at", made_at]).map_err(sql)?;
         drop(meta);
-        Ok(BuildWriter { builds: builds.to_owned(), tmp, conn, number, made_at: made_at.to_owned(), count: 0 })
+        let index = cablegate_search::Indexer::create(&tmp.join(SEARCH_DIR), INDEX_THREADS, INDEX_MEMORY)?;
+        Ok(BuildWriter { builds: builds.to_owned(), tmp, conn, number, made_at: made_at.to_owned(), count: 0, index })
     }
 
     fn sql(&self, source: rusqlite::Error) -> Error {
@@ -125,6 +133,24 @@ impl BuildWriter {
     /// Adds a released cable.
     pub fn add(&mut self, c: &PublicCable) -> Result<()> {
         self.add_inner(c).map_err(|e| self.sql(e))?;
+        // the search index gets the very text the build holds: released, redacted
+        let cable = &c.cable;
+        let refs = cable.references.iter().filter_map(|r| match r {
+            Reference::Cable { id, .. } => Some(id.as_str()),
+            Reference::Text { .. } => None,
+        });
+        self.index.add(&cablegate_search::Doc {
+            reference_id: &cable.reference_id,
+            canonical_id: &cable.canonical_id,
+            subject: cable.subject.as_deref(),
+            text: &cable.body,
+            tags: &cable.tags,
+            origin: cable.origin.as_deref(),
+            classification: cable.classification.as_deref(),
+            refs: refs.collect(),
+            created: cable.created.as_deref(),
+            released: c.released_latest.as_deref().unwrap_or(&c.released),
+        })?;
         self.count += 1;
         Ok(())
     }
@@ -244,20 +270,53 @@ impl BuildWriter {
     /// Indexes, commits, writes the manifest and moves the build into place. The build is not
     /// made current here: see [`crate::set_current`].
     pub fn finish(self, total: u64, added: u64, changed: u64, withdrawn: u64) -> Result<Manifest> {
+        let started = std::time::Instant::now();
+        // the search index's last segments and the tables' indexes are independent: make them,
+        // and hash the files, side by side
+        let search = self.tmp.join(SEARCH_DIR);
+        let index = self.index;
+        let search_job = std::thread::Builder::new()
+            .name("build-search".into())
+            .spawn(move || -> Result<std::collections::BTreeMap<String, String>> {
+                index.finish()?;
+                let mut files = std::collections::BTreeMap::new();
+                let entries =
+                    std::fs::read_dir(&search).map_err(|source| Error::Io { path: search.clone(), source })?;
+                for e in entries {
+                    let e = e.map_err(|source| Error::Io { path: search.clone(), source })?;
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    // tantivy's lock files are not part of the index
+                    if name.starts_with('.') {
+                        continue;
+                    }
+                    let path = e.path();
+                    files.insert(format!("{SEARCH_DIR}/{name}"), sha256_file(&path)?);
+                    std::fs::File::open(&path)
+                        .and_then(|f| f.sync_all())
+                        .map_err(|source| Error::Io { path, source })?;
+                }
+                Ok(files)
+            })
+            .expect("spawn a thread");
         let sql = |source| Error::Sqlite { path: self.tmp.join("build.sqlite"), source };
-        self.conn.execute_batch(INDEXES).map_err(sql)?;
-        self.conn
-            .execute(
-                "INSERT INTO meta (key, value) VALUES ('total', ?1), ('released', ?2)",
-                params![total.to_string(), self.count.to_string()],
-            )
-            .map_err(sql)?;
-        self.conn.execute_batch("COMMIT").map_err(sql)?;
-        self.conn.close().map_err(|(_, e)| sql(e))?;
-        let mut files = std::collections::BTreeMap::new();
-        let path = self.tmp.join("build.sqlite");
-        files.insert("build.sqlite".to_owned(), sha256_file(&path)?);
-        std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(|source| Error::Io { path, source })?;
+        let tables = (|| -> Result<String> {
+            self.conn.execute_batch(INDEXES).map_err(sql)?;
+            self.conn
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('total', ?1), ('released', ?2)",
+                    params![total.to_string(), self.count.to_string()],
+                )
+                .map_err(sql)?;
+            self.conn.execute_batch("COMMIT").map_err(sql)?;
+            self.conn.close().map_err(|(_, e)| sql(e))?;
+            let path = self.tmp.join("build.sqlite");
+            let sha = sha256_file(&path)?;
+            std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(|source| Error::Io { path, source })?;
+            Ok(sha)
+        })();
+        let mut files = search_job.join().expect("the search indexer does not panic")?;
+        files.insert("build.sqlite".to_owned(), tables?);
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "build finished: indexes, hashes");
         let manifest = Manifest {
             format: FORMAT,
             number: self.number,

@@ -202,6 +202,8 @@ pub enum Sort {
     Relevance,
     Newest,
     Oldest,
+    /// Latest released first (feeds).
+    Released,
 }
 
 impl Sort {
@@ -210,6 +212,7 @@ impl Sort {
             "relevance" | "" => Some(Sort::Relevance),
             "newest" | "date" => Some(Sort::Newest),
             "oldest" => Some(Sort::Oldest),
+            "released" => Some(Sort::Released),
             _ => None,
         }
     }
@@ -219,6 +222,7 @@ impl Sort {
             Sort::Relevance => "relevance",
             Sort::Newest => "newest",
             Sort::Oldest => "oldest",
+            Sort::Released => "released",
         }
     }
 }
@@ -300,9 +304,13 @@ impl Index {
                 (n, hits, f)
             }
             sort => {
-                let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+                let (field, order) = match sort {
+                    Sort::Oldest => ("created", Order::Asc),
+                    Sort::Released => ("released", Order::Desc),
+                    _ => ("created", Order::Desc),
+                };
                 let (n, hits, f) = searcher
-                    .search(&*query, &(Count, top.order_by_fast_field::<u64>("created", order), facets))
+                    .search(&*query, &(Count, top.order_by_fast_field::<u64>(field, order), facets))
                     .map_err(|e| self.t(e))?;
                 (n, hits.into_iter().map(|(_, a)| (0.0, a)).collect(), f)
             }
@@ -321,6 +329,24 @@ impl Index {
             hits.push(Hit { reference_id: buf.clone(), score });
         }
         Ok(Results { total: total as u64, hits, facets })
+    }
+
+    /// The reference id of every cable in the index, for audits.
+    pub fn reference_ids(&self) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        for seg in searcher.segment_readers() {
+            let Some(col) = seg.fast_fields().str("rid").map_err(|e| self.t(e))? else { continue };
+            for doc in seg.doc_ids_alive() {
+                for ord in col.term_ords(doc) {
+                    buf.clear();
+                    col.ord_to_str(ord, &mut buf).map_err(|source| Error::Io { path: self.dir.clone(), source })?;
+                    out.push(buf.clone());
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Snippet maker for a query's words.
