@@ -46,6 +46,8 @@ enum Command {
     /// Record press coverage: articles that draw on cables
     #[command(subcommand)]
     Article(cmd::publish::ArticleCommand),
+    /// Search the current build, as the site's search box does
+    Search(cmd::search::SearchArgs),
     /// Serve the current build over HTTP, read only, switching builds without a restart
     Serve(cmd::serve::ServeArgs),
     /// Import the bundled real cables, replay their release schedule, publish and serve them
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Builds(args) => cmd::publish::builds(cli.data, args),
         Command::Audit(args) => cmd::publish::audit(cli.data, args),
         Command::Article(command) => cmd::publish::article(cli.data, command),
+        Command::Search(args) => cmd::search::search(cli.data, args),
         Command::Serve(args) => cmd::serve::serve(cli.data, args),
         Command::Demo(args) => cmd::serve::demo(cli.data, args),
     };

@@ -1,6 +1,7 @@
 pub mod archive;
 pub mod parse;
 pub mod publish;
+pub mod search;
 pub mod serve;
 
 use std::path::PathBuf;

@@ -120,6 +120,10 @@ fn plain(status: StatusCode, text: &str) -> Response {
     r
 }
 
+fn is_search(path: &str) -> bool {
+    matches!(path, "/search" | "/search.html" | "/search.atom" | "/api/search" | "/api/search.json")
+}
+
 async fn page(State(state): State<AppState>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "this site is read only\n");
@@ -130,7 +134,11 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
     if number == 0 {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "no build is published yet\n");
     }
-    let path = req.uri().path().to_owned();
+    // searches read the query string; other pages ignore it
+    let path = match req.uri().query() {
+        Some(q) if is_search(req.uri().path()) => format!("{}?{q}", req.uri().path()),
+        _ => req.uri().path().to_owned(),
+    };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let key = (number, path);
     let page = match state.cache.get(&key) {
@@ -166,7 +174,8 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
                     return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
                 }
             };
-            if page.status != 500 {
+            // searches are not cached: endless distinct queries would push the pages out
+            if page.status != 500 && !key.1.contains('?') {
                 state.cache.insert(key, page.clone());
             }
             page

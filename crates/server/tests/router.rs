@@ -351,3 +351,75 @@ async fn builds_switch_under_load_without_a_failed_request() {
     stop_tx.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn search_pages_feeds_and_the_api() {
+    let d = data();
+    let builds = cablegate_build::builds_dir(d.path());
+    // results: count, the query kept in the page, snippets linking to their paragraph, marks
+    let (status, h, body) = get(&builds, "/search?q=moussavi+OR+zanu").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(body.contains("<strong>2</strong> cables match <code>moussavi OR zanu</code>"), "{body}");
+    assert!(body.contains(r#"value="moussavi OR zanu""#), "{body}");
+    assert!(body.contains(r#"href="cable/2009/04/09LONDON923.html#par"#), "{body}");
+    assert!(body.contains("<mark>Moussavi</mark>") || body.contains("<mark>MOUSSAVI</mark>"), "{body}");
+    // facets refine the query; the histogram's bars narrow it to a month
+    assert!(body.contains(r#"href="search.html?q=moussavi+OR+zanu+origin%3A%22Embassy+London%22""#), "{body}");
+    assert!(body.contains(r#"href="search.html?q=moussavi+OR+zanu+created%3A2009""#), "{body}");
+    assert!(body.contains(r#"href="search.atom?q=moussavi+OR+zanu""#), "{body}");
+    // a reference id alone opens the cable
+    let (status, h, _) = get(&builds, "/search?q=09+london+923").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/cable/2009/04/09LONDON923.html");
+    // a malformed query: its best reading and what was wrong, never a server error
+    let (status, _, body) = get(&builds, "/search?q=%22conservative+and+reformist&sort=bogus&page=x").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("unbalanced quote"), "{body}");
+    assert!(
+        body.contains("<strong>1</strong> cable matches <code>&#34;conservative and reformist&#34;</code>"),
+        "{body}"
+    );
+    let (status, _, body) = get(&builds, "/search?q=nosuchfield%3Ax+%3Cscript%3E").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("unknown field") && !body.contains("<script>"), "{body}");
+    // sorting by date: the oldest first
+    let (_, _, body) = get(&builds, "/search?q=released%3A2011&sort=oldest&page=1").await;
+    assert!(body.contains("<strong>13</strong> cables match"), "{body}");
+    let first = body.find("7575LIBREVILLE1895").unwrap();
+    assert!(first < body.find("00HARARE5461").unwrap(), "oldest first");
+    // a page past the end is not found, but still a page with the search box
+    let (status, _, body) = get(&builds, "/search?q=moussavi&page=9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains(r#"name="q""#));
+    // the empty search page
+    let (status, _, body) = get(&builds, "/search").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"role="search""#) && !body.contains("cables match"));
+
+    // the API gives the same answer
+    let (status, h, body) = get(&builds, "/api/search?q=tag%3APREL&sort=newest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/json");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 5, "{v}");
+    assert_eq!(v["reading"], "tag:PREL");
+    assert_eq!(v["hits"][0]["reference_id"], "09TRIPOLI1025");
+    assert_eq!(v["hits"][0]["href"], "/cable/2009/12/09TRIPOLI1025.html");
+    assert!(v["facets"]["origin"].as_array().unwrap().iter().any(|o| o[0] == "Embassy London"));
+    let (_, _, body) = get(&builds, "/api/search?q=09LONDON923").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["cable"], "/cable/2009/04/09LONDON923.html");
+
+    // the feed of a query: latest released first
+    let (status, h, body) = get(&builds, "/search.atom?q=tag%3APREL").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
+    assert_eq!(body.matches("<entry>").count(), 5, "{body}");
+    assert!(body.contains("<title>cablegate: search tag:PREL</title>"), "{body}");
+
+    // a missing page offers a search for its words
+    let (status, _, body) = get(&builds, "/cable/2009/04/09LONDON9999.html").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains(r#"<input id="nf-q" name="q" type="search" value="09LONDON9999">"#), "{body}");
+}

@@ -11,6 +11,8 @@ use cablegate_build::{Build, Listed};
 use cablegate_cable::{Cable, Reference};
 use rusqlite::{params, OptionalExtension};
 
+pub mod search;
+
 /// Rows per listing page, as on the original site.
 pub const PAGE_SIZE: u64 = 50;
 
@@ -27,6 +29,10 @@ pub struct Page {
 impl Page {
     fn html(status: u16, body: String) -> Page {
         Page { status, content_type: "text/html; charset=utf-8", body: body.into_bytes(), location: None }
+    }
+    /// A search that named a cable: go there (303, the answer to this query may change).
+    fn see_other(to: String) -> Page {
+        Page { status: 303, ..Page::redirect(to) }
     }
     fn redirect(to: String) -> Page {
         Page {
@@ -378,6 +384,15 @@ struct NotFound {
     message: String,
     /// Released cables near a looked-up id: (reference id, page).
     nearby: Vec<(String, String)>,
+    /// What the search box offers: the words of the path.
+    suggestion: String,
+}
+
+/// The words of a path's last part: `/cable/2009/04/09LONDON9999.html` -> `09LONDON9999`.
+fn path_words(path: &str) -> String {
+    let last = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or_default();
+    let stem = last.strip_suffix(".html").unwrap_or(last);
+    stem.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Released cables of the same year and post as `id`, the closest serials first: only what the
@@ -415,7 +430,7 @@ fn nearby(build: &Build, id: &str) -> Result<Vec<(String, String)>, rusqlite::Er
 
 fn not_found(build: &Build, path: &str, message: String) -> Page {
     let c = common(build, path);
-    let page = NotFound { common: c, message, nearby: Vec::new() };
+    let page = NotFound { common: c, message, nearby: Vec::new(), suggestion: path_words(path) };
     Page::html(404, page.render().unwrap_or_default())
 }
 
@@ -428,10 +443,20 @@ fn internal(e: impl std::fmt::Display) -> Page {
     }
 }
 
-/// Renders the page at `path` (from the site's root: `/`, `/index.html`, `/cable/…`).
+/// `../` as many times as `path` is deep.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.trim_start_matches('/').matches('/').count())
+}
+
+/// Renders the page at `path` (from the site's root: `/`, `/index.html`, `/cable/…`), which may
+/// end in a query string (only searches read it).
 pub fn render(build: &Build, path: &str) -> Page {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let path = if path.is_empty() { "/" } else { path };
     let result = match path {
+        "/search" | "/search.html" => search::page(build, path, query),
+        "/search.atom" => search::feed(build, path, query),
+        "/api/search" | "/api/search.json" => search::api(build, query),
         "/" | "/index.html" => home(build, "/index.html"),
         "/feed.atom" => feed(build, path, "latest", ""),
         "/api/openapi.json" => Ok(json_page(200, OPENAPI.to_owned())),
@@ -831,7 +856,7 @@ fn lookup(build: &Build, path: &str, id: &str) -> R {
     };
     let near = nearby(build, id)?;
     let c = common(build, path);
-    let page = NotFound { common: c, message, nearby: near };
+    let page = NotFound { common: c, message, nearby: near, suggestion: path_words(path) };
     Ok(Page::html(404, page.render()?))
 }
 

@@ -41,6 +41,12 @@ fn listing_page() {
 }
 
 #[test]
+fn search_page() {
+    let (_d, b) = build();
+    insta::assert_snapshot!("search_iran", page(&b, "/search?q=iran+-tripoli&sort=newest"));
+}
+
+#[test]
 fn every_text_is_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("hostile.csv");
@@ -64,6 +70,15 @@ fn every_text_is_escaped() {
     assert!(
         page(&b, "/cable/2009/04/09LONDON1.html").contains("Text with &#60;b&#62;tags&#60;/b&#62; &#38; ampersands.")
     );
+    // search: the query, the subject, the snippets, the facets and the feed are escaped too
+    for path in ["/search?q=tags+ampersands+%3Cscript%3E", "/search?q=tags", "/search.atom?q=tags"] {
+        let html = page(&b, path);
+        assert!(!html.contains("<script") && !html.contains("<b>tags") && !html.contains("<London>"), "{path}: {html}");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || path.contains("%3C"), "{path}: {html}");
+    }
+    let html = page(&b, "/search?q=tags");
+    assert!(html.contains("<mark>tags</mark>&#60;/b&#62; &#38; ampersands"), "{html}");
+    assert!(html.contains("Embassy &#60;London&#62;"), "{html}");
 }
 
 /// Every kind of page is valid HTML5 as HTML Tidy (Debian's `tidy`, installed by `.ci/run`)
@@ -91,6 +106,9 @@ fn every_kind_of_page_is_valid_html() {
         "/help.html",
         "/articles.html",
         "/cable/99NOWHERE1",
+        "/search?q=iran+OR+libya",
+        "/search?q=%22unbalanced",
+        "/search",
     ] {
         let page = cablegate_site::render(&b, path);
         let mut child = std::process::Command::new("tidy")

@@ -1,0 +1,393 @@
+//! `/search`, `/search.atom` and `/api/search`: one query, run once, shown three ways. The query
+//! stays in the URL (`search?q=…&sort=…&page=…`), so every result list is a permalink.
+
+use askama::Template;
+use cablegate_build::Build;
+use cablegate_search::{Options, Parsed, Results, Snippet, Sort};
+use rusqlite::OptionalExtension;
+
+use crate::{cable_href, common, short_time, thousands, Common, Page, R};
+
+/// Results per page.
+pub const PER_PAGE: usize = 20;
+/// Snippets per hit.
+const SNIPPETS: usize = 3;
+
+/// A search as the URL gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub q: String,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: usize,
+}
+
+impl Request {
+    /// Reads `q`, `sort` and `page` from a query string; anything odd falls back to the default.
+    pub fn from_query(query: &str) -> Request {
+        let mut r = Request { page: 1, ..Request::default() };
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "q" => r.q = v.into_owned(),
+                "sort" => r.sort = Sort::parse(&v).unwrap_or_default(),
+                "page" => r.page = v.parse().unwrap_or(1).max(1),
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// `search?q=…` for this query (another query, sort or page), relative to the site's root.
+    fn href(&self, base: &str, q: &str, sort: Sort, page: usize) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        s.append_pair("q", q);
+        if sort != Sort::Relevance {
+            s.append_pair("sort", sort.name());
+        }
+        if page > 1 {
+            s.append_pair("page", &page.to_string());
+        }
+        format!("{base}?{}", s.finish())
+    }
+}
+
+/// One result as every form shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub reference_id: String,
+    pub subject: Option<String>,
+    pub created: Option<String>,
+    pub released: String,
+    pub classification: Option<String>,
+    pub origin: Option<String>,
+    /// The cable's page, from the site's root.
+    pub href: String,
+    pub snippets: Vec<Snippet>,
+}
+
+/// A query's answer: what was understood and the page of results asked for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Answer {
+    pub query: String,
+    pub reading: String,
+    pub warnings: Vec<String>,
+    pub sort: Sort,
+    pub page: usize,
+    pub pages: usize,
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: cablegate_search::Facets,
+}
+
+/// What a search comes to: a cable (the query was its reference id) or an answer.
+pub enum Outcome {
+    Cable(String),
+    Answer(Box<Answer>),
+}
+
+/// Runs a search over a build. `facets`: count facets and months (the page and the API do).
+pub fn run(build: &Build, req: &Request, facets: bool) -> Result<Outcome, Box<dyn std::error::Error>> {
+    let parsed: Parsed = cablegate_search::parse(&req.q);
+    if let Some(id) = &parsed.id {
+        if let Some((rid, created)) = build.find(id)? {
+            return Ok(Outcome::Cable(cable_href(&rid, created.as_deref())));
+        }
+    }
+    let index = build.search()?;
+    let offset = (req.page - 1).saturating_mul(PER_PAGE);
+    let results: Results = if parsed.is_empty() {
+        Results::default()
+    } else {
+        index.search(&parsed, &Options { sort: req.sort, offset, limit: PER_PAGE, facets })?
+    };
+    let highlighter = index.highlighter(&parsed);
+    let conn = build.connection();
+    let mut hits = Vec::with_capacity(results.hits.len());
+    for h in &results.hits {
+        let released: Option<String> = conn
+            .prepare_cached("SELECT released FROM cables WHERE reference_id = ?1")?
+            .query_row([&h.reference_id], |r| r.get(0))
+            .optional()?;
+        let Some(c) = build.cable(&h.reference_id)? else { continue };
+        let snippets = highlighter.snippets(c.paragraphs.iter().map(|p| (p.number, p.text.as_str())), SNIPPETS);
+        hits.push(Hit {
+            href: cable_href(&c.reference_id, c.created.as_deref()),
+            reference_id: c.reference_id,
+            subject: c.subject,
+            created: c.created,
+            released: released.unwrap_or_default(),
+            classification: c.classification,
+            origin: c.origin,
+            snippets,
+        });
+    }
+    let mut warnings = parsed.warnings.clone();
+    if parsed.is_empty() && !req.q.trim().is_empty() {
+        warnings.push("nothing to search for: type words, a \"phrase\" or a field like tag:PREL".to_owned());
+    }
+    Ok(Outcome::Answer(Box::new(Answer {
+        query: req.q.clone(),
+        reading: parsed.reading(),
+        warnings,
+        sort: req.sort,
+        page: req.page,
+        pages: (results.total as usize).div_ceil(PER_PAGE).max(1),
+        total: results.total,
+        hits,
+        facets: results.facets,
+    })))
+}
+
+struct FacetLink {
+    label: String,
+    count: String,
+    href: String,
+}
+
+struct FacetBox {
+    title: &'static str,
+    links: Vec<FacetLink>,
+}
+
+struct Bar {
+    /// Height out of 80, 0 for an empty month.
+    height: u32,
+    label: String,
+    href: String,
+}
+
+struct Histogram {
+    bars: Vec<Bar>,
+    first: String,
+    last: String,
+    max: String,
+    unit: &'static str,
+}
+
+struct HitView {
+    hit: Hit,
+    created: String,
+    released: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    common: Common,
+    a: Answer,
+    hits: Vec<HitView>,
+    matches: String,
+    sorts: Vec<(&'static str, String, bool)>,
+    facets: Vec<FacetBox>,
+    histogram: Option<Histogram>,
+    pager: Vec<(usize, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    feed: String,
+}
+
+impl std::ops::Deref for SearchPage {
+    type Target = Common;
+    fn deref(&self) -> &Common {
+        &self.common
+    }
+}
+
+/// A facet value as a clause to add to the query.
+fn refine(q: &str, field: &str, value: &str) -> String {
+    let v = if value.contains(|c: char| !c.is_ascii_alphanumeric() && c != '-') {
+        format!("\"{}\"", value.replace('"', ""))
+    } else {
+        value.to_owned()
+    };
+    format!("{} {field}:{v}", q.trim())
+}
+
+/// Pages to link around the current one: the first, the last and the two on either side.
+fn pager_pages(page: usize, pages: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = vec![1];
+    out.extend(page.saturating_sub(2).max(2)..=(page + 2).min(pages));
+    if pages > 1 {
+        out.push(pages);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Bars per month over the matches' span, or per year when it is longer than ten years; each
+/// bar narrows the query to its month or year.
+fn histogram(req: &Request, months: &[(u32, u64)]) -> Option<Histogram> {
+    let (&(first, _), &(last, _)) = (months.first()?, months.last()?);
+    let by_year = last / 100 - first / 100 >= 10;
+    let mut buckets: Vec<(String, u64)> = Vec::new();
+    if by_year {
+        for y in first / 100..=last / 100 {
+            let n = months.iter().filter(|m| m.0 / 100 == y).map(|m| m.1).sum();
+            buckets.push((y.to_string(), n));
+        }
+    } else {
+        let mut m = first;
+        while m <= last {
+            let n = months.iter().find(|x| x.0 == m).map(|x| x.1).unwrap_or(0);
+            buckets.push((format!("{}-{:02}", m / 100, m % 100), n));
+            m = if m % 100 == 12 { (m / 100 + 1) * 100 + 1 } else { m + 1 };
+        }
+    }
+    let max = buckets.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+    let bars = buckets
+        .iter()
+        .map(|(label, n)| Bar {
+            height: if *n == 0 { 0 } else { ((n * 80).div_ceil(max)) as u32 },
+            href: req.href("search.html", &refine(&req.q, "created", label), req.sort, 1),
+            label: format!("{label}: {} {}", thousands(*n), if *n == 1 { "cable" } else { "cables" }),
+        })
+        .collect();
+    Some(Histogram {
+        bars,
+        first: buckets.first()?.0.clone(),
+        last: buckets.last()?.0.clone(),
+        max: thousands(max),
+        unit: if by_year { "year" } else { "month" },
+    })
+}
+
+/// `/search?q=…`: the results page.
+pub fn page(build: &Build, path: &str, query: &str) -> R {
+    let req = Request::from_query(query);
+    let a = match run(build, &req, true)? {
+        Outcome::Cable(href) => return Ok(Page::see_other(format!("/{href}"))),
+        Outcome::Answer(a) => *a,
+    };
+    let link = |q: &str, sort: Sort, page: usize| req.href("search.html", q, sort, page);
+    let sorts = [Sort::Relevance, Sort::Newest, Sort::Oldest]
+        .into_iter()
+        .map(|s| (s.name(), link(&a.query, s, 1), s == a.sort))
+        .collect();
+    let boxes = [
+        ("Origin", "origin", &a.facets.origin),
+        ("Tag", "tag", &a.facets.tag),
+        ("Classification", "classification", &a.facets.classification),
+    ];
+    let mut facets: Vec<FacetBox> = boxes
+        .into_iter()
+        .map(|(title, field, list)| FacetBox {
+            title,
+            links: list
+                .iter()
+                .take(12)
+                .map(|(v, n)| FacetLink {
+                    label: match (field, crate::tag_meaning(v)) {
+                        ("tag", Some(m)) => format!("{v} ({m})"),
+                        _ => v.clone(),
+                    },
+                    count: thousands(*n),
+                    href: link(&refine(&a.query, field, v), a.sort, 1),
+                })
+                .collect(),
+        })
+        .collect();
+    facets.push(FacetBox {
+        title: "Year",
+        links: a
+            .facets
+            .year
+            .iter()
+            .map(|(y, n)| FacetLink {
+                label: y.to_string(),
+                count: thousands(*n),
+                href: link(&refine(&a.query, "created", &y.to_string()), a.sort, 1),
+            })
+            .collect(),
+    });
+    facets.retain(|f| !f.links.is_empty());
+    let pager = if a.pages > 1 {
+        pager_pages(a.page, a.pages).into_iter().map(|p| (p, link(&a.query, a.sort, p))).collect()
+    } else {
+        Vec::new()
+    };
+    let page = SearchPage {
+        common: common(build, path),
+        hits: a
+            .hits
+            .iter()
+            .cloned()
+            .map(|hit| HitView {
+                created: hit.created.as_deref().map(short_time).unwrap_or_default(),
+                released: short_time(&hit.released),
+                hit,
+            })
+            .collect(),
+        matches: thousands(a.total),
+        sorts,
+        facets,
+        histogram: histogram(&req, &a.facets.month),
+        prev: (a.page > 1 && a.page <= a.pages).then(|| link(&a.query, a.sort, a.page - 1)),
+        next: (a.page < a.pages).then(|| link(&a.query, a.sort, a.page + 1)),
+        pager,
+        feed: req.href("search.atom", &a.query, Sort::Relevance, 1),
+        a,
+    };
+    let status = if page.a.page > page.a.pages { 404 } else { 200 };
+    Ok(Page::html(status, page.render()?))
+}
+
+/// `/api/search?q=…`: the same answer as JSON.
+pub fn api(build: &Build, query: &str) -> R {
+    let req = Request::from_query(query);
+    let answer = match run(build, &req, true)? {
+        Outcome::Cable(href) => {
+            return Ok(crate::json(200, serde_json::json!({ "query": req.q, "cable": format!("/{href}") })));
+        }
+        Outcome::Answer(a) => *a,
+    };
+    let mut v = serde_json::to_value(&answer)?;
+    // hrefs from the root, as the rest of the API gives them
+    if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
+        for h in hits {
+            if let Some(serde_json::Value::String(href)) = h.get_mut("href") {
+                href.insert(0, '/');
+            }
+        }
+    }
+    Ok(crate::json(200, v))
+}
+
+/// `/search.atom?q=…`: the latest released cables matching a query, to follow a topic.
+pub fn feed(build: &Build, path: &str, query: &str) -> R {
+    let mut req = Request::from_query(query);
+    req.sort = Sort::Released;
+    req.page = 1;
+    let a = match run(build, &req, false)? {
+        Outcome::Cable(href) => return Ok(Page::see_other(format!("/{href}"))),
+        Outcome::Answer(a) => *a,
+    };
+    let entries = a
+        .hits
+        .into_iter()
+        .map(|h| crate::FeedEntry {
+            href: h.href,
+            subject: h.subject.unwrap_or_default(),
+            created: h.created.unwrap_or_default(),
+            classification: h.classification.unwrap_or_default(),
+            origin: h.origin.unwrap_or_default(),
+            released: h.released,
+            reference_id: h.reference_id,
+        })
+        .collect::<Vec<_>>();
+    let updated = entries.first().map(|e| e.released.clone()).unwrap_or_else(|| build.manifest().made_at.clone());
+    let f = crate::Feed {
+        root: crate::root_of(path),
+        title: format!("cablegate: search {}", a.reading),
+        id: format!("tag:cablegate,2010:search:{}", a.reading),
+        updated,
+        alternate: req.href("search.html", &a.query, Sort::Relevance, 1),
+        entries,
+    };
+    Ok(Page {
+        status: 200,
+        content_type: "application/atom+xml; charset=utf-8",
+        body: f.render()?.into_bytes(),
+        location: None,
+    })
+}

@@ -1,0 +1,94 @@
+//! `search`: the site's search, on the command line, over the current build (or another).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use cablegate_site::search::{run, Outcome, Request};
+
+use super::DataDir;
+
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// The query, in the site's query language (see the site's help page, or README "Searching")
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+    /// relevance, newest or oldest (by creation), or released (latest released first)
+    #[arg(long, default_value = "relevance")]
+    sort: String,
+    /// Page of results (20 a page), from 1
+    #[arg(long, default_value_t = 1)]
+    page: usize,
+    /// Search this build instead of the current one
+    #[arg(long)]
+    build: Option<u32>,
+    /// Print the answer as JSON, as /api/search gives it
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let builds = cablegate_build::builds_dir(&data.path);
+    let build = cablegate_build::Build::open(&builds, args.build)?;
+    let sort = cablegate_search::Sort::parse(&args.sort)
+        .ok_or_else(|| anyhow::anyhow!("unknown sort {:?}: relevance, newest, oldest or released", args.sort))?;
+    let req = Request { q: args.query.join(" "), sort, page: args.page.max(1) };
+    let answer = match run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))? {
+        Outcome::Cable(href) => {
+            if args.json {
+                println!("{}", serde_json::json!({ "query": req.q, "cable": format!("/{href}") }));
+            } else {
+                println!("the query is a reference id: /{href}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Outcome::Answer(a) => *a,
+    };
+    if args.json {
+        let mut v = serde_json::to_value(&answer)?;
+        if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
+            for h in hits {
+                if let Some(serde_json::Value::String(href)) = h.get_mut("href") {
+                    href.insert(0, '/');
+                }
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for w in &answer.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{} {} {}{}",
+        answer.total,
+        if answer.total == 1 { "cable matches" } else { "cables match" },
+        answer.reading,
+        if answer.pages > 1 { format!(" (page {} of {})", answer.page, answer.pages) } else { String::new() }
+    )?;
+    for h in &answer.hits {
+        out.push('\n');
+        writeln!(
+            out,
+            "{}  {}  {}  {}",
+            h.reference_id,
+            h.created.as_deref().and_then(|c| c.get(..10)).unwrap_or("?"),
+            h.classification.as_deref().unwrap_or("?"),
+            h.origin.as_deref().unwrap_or("?"),
+        )?;
+        if let Some(s) = &h.subject {
+            writeln!(out, "  {s}")?;
+        }
+        for s in &h.snippets {
+            let par = s.paragraph.map(|n| format!("¶{n} ")).unwrap_or_default();
+            writeln!(out, "    {par}{}", s.plain())?;
+        }
+    }
+    // a reader piping into head is no error
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
