@@ -347,39 +347,41 @@ impl Archive {
         // the search index: the same cables, and no redacted words in its terms
         match build.search() {
             Ok(index) => {
-                let mut in_index = index.reference_ids().map_err(cablegate_build::Error::from)?;
-                in_index.sort();
-                let mut in_build: Vec<&String> = released.iter().collect();
-                in_build.sort();
-                if in_index.iter().collect::<Vec<_>>() != in_build {
-                    for id in &in_index {
-                        if !released.contains(id) {
-                            report.findings.push(format!(
-                                "{}: search index holds {id}, which is not in the build",
-                                build.dir().join(cablegate_build::SEARCH_DIR).display()
-                            ));
-                        }
-                    }
+                let mut in_index = index.keys().map_err(cablegate_build::Error::from)?;
+                in_index.sort_unstable();
+                let sql =
+                    |source| Error::Build(cablegate_build::Error::Sqlite { path: build.dir().to_owned(), source });
+                let mut s = build.connection().prepare("SELECT id FROM cables ORDER BY id").map_err(sql)?;
+                let in_build: Vec<u64> =
+                    s.query_map([], |r| r.get::<_, i64>(0).map(|i| i as u64)).and_then(|r| r.collect()).map_err(sql)?;
+                if in_index != in_build {
                     report.findings.push(format!(
-                        "{}: search index holds {} cables, the build {}",
+                        "{}: the search index holds {} cables, the build {}, or other ones",
                         build.dir().join(cablegate_build::SEARCH_DIR).display(),
                         in_index.len(),
-                        released.len()
+                        in_build.len()
                     ));
                 }
+                let ids: std::collections::HashMap<u64, String> = {
+                    let mut s = build.connection().prepare("SELECT id, reference_id FROM cables").map_err(sql)?;
+                    s.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+                        .and_then(|r| r.collect())
+                        .map_err(sql)?
+                };
                 for r in &redactions {
                     let words: String = r.text.chars().filter(|&c| c != '"').collect();
                     let q = cablegate_search::parse(&format!("\"{words}\""));
                     let opts = cablegate_search::Options { limit: 1000, facets: false, ..Default::default() };
                     let found = index.search(&q, &opts).map_err(cablegate_build::Error::from)?;
                     for hit in found.hits {
-                        if r.cable.as_deref().is_none_or(|c| c == hit.reference_id) {
+                        let rid = ids.get(&hit.key).cloned().unwrap_or_default();
+                        if r.cable.as_deref().is_none_or(|c| c == rid) {
                             report.findings.push(format!(
                                 "{}: a search for redacted text {:?} (redaction {}) finds {}",
                                 build.dir().join(cablegate_build::SEARCH_DIR).display(),
                                 r.text,
                                 r.id,
-                                hit.reference_id
+                                rid
                             ));
                         }
                     }

@@ -204,36 +204,57 @@ impl Build {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
                  ORDER BY reference_id = ?1 DESC LIMIT 1",
-                rusqlite::params![upper, canonical],
-                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params![upper, canonical], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+            })
             .map_err(|e| self.sql(e))
     }
 
     /// A released cable, redacted and parsed, by its published or canonical id.
     pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
         let Some((reference_id, _)) = self.find(id)? else { return Ok(None) };
-        type Row = (Option<String>, Option<String>, Option<String>, String, String);
-        let (created, classification, origin, header, body): Row = self
+        let Some(rowid) = self
             .conn
-            .query_row(
-                "SELECT c.created, c.classification, c.origin, v.header, v.body FROM cables c
-                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions WHERE c.reference_id = ?1",
-                [&reference_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            .prepare_cached("SELECT id FROM cables WHERE reference_id = ?1")
+            .and_then(|mut s| s.query_row([&reference_id], |r| r.get::<_, i64>(0)).optional())
+            .map_err(|e| self.sql(e))?
+        else {
+            return Ok(None);
+        };
+        Ok(self.cable_by_key(rowid as u64)?.map(|(c, _)| c))
+    }
+
+    /// A released cable, redacted and parsed, by its row id (what the search index gives), and
+    /// when it was released.
+    pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
+        type Row = (String, Option<String>, Option<String>, Option<String>, String, String, String);
+        let row: Option<Row> = self
+            .conn
+            .prepare_cached(
+                "SELECT c.reference_id, c.created, c.classification, c.origin, c.released, v.header, v.body FROM cables c
+                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions WHERE c.id = ?1",
             )
+            .and_then(|mut s| {
+                s.query_row([key as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                })
+                .optional()
+            })
             .map_err(|e| self.sql(e))?;
+        let Some((reference_id, created, classification, origin, released, header, body)) = row else {
+            return Ok(None);
+        };
         let meta = cablegate_cable::Meta {
             reference_id: Some(&reference_id),
             created: created.as_deref(),
             classification: classification.as_deref(),
             origin: origin.as_deref(),
         };
-        Ok(Some(cablegate_cable::parse_owned(&meta, header, body)))
+        Ok(Some((cablegate_cable::parse_owned(&meta, header, body), released)))
     }
 
     /// Is `id` (any spelling) in the collection's catalogue?

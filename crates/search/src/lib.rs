@@ -62,7 +62,10 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 #[derive(Clone, Copy)]
 struct Fields {
-    rid: tantivy::schema::Field,
+    key: tantivy::schema::Field,
+    /// Origin, classification and month numbers in one integer: one read per match (facets.rs).
+    packed: tantivy::schema::Field,
+    tag_ids: tantivy::schema::Field,
     subject: tantivy::schema::Field,
     body: tantivy::schema::Field,
     idtext: tantivy::schema::Field,
@@ -85,14 +88,16 @@ fn schema() -> (Schema, Fields) {
     };
     let time = NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
-        rid: b.add_text_field("rid", STRING | FAST),
+        key: b.add_u64_field("key", FAST),
+        packed: b.add_u64_field("packed", FAST),
+        tag_ids: b.add_u64_field("tag_ids", FAST),
         subject: b.add_text_field("subject", text(true)),
         body: b.add_text_field("body", text(true)),
         idtext: b.add_text_field("idtext", text(true)),
-        tag: b.add_text_field("tag", STRING | FAST),
-        origin: b.add_text_field("origin", STRING | FAST),
+        tag: b.add_text_field("tag", STRING),
+        origin: b.add_text_field("origin", STRING),
         origin_text: b.add_text_field("origin_text", text(true)),
-        class: b.add_text_field("class", STRING | FAST),
+        class: b.add_text_field("class", STRING),
         class_text: b.add_text_field("class_text", text(true)),
         refs: b.add_text_field("ref", STRING),
         created: b.add_u64_field("created", time.clone()),
@@ -108,6 +113,8 @@ fn register(index: &tantivy::Index) {
 /// One cable to index: its public, redacted parts.
 #[derive(Debug, Clone, Default)]
 pub struct Doc<'a> {
+    /// What a hit gives back: the caller's number for the cable (a build's row id).
+    pub key: u64,
     pub reference_id: &'a str,
     pub canonical_id: &'a str,
     pub subject: Option<&'a str>,
@@ -128,6 +135,7 @@ pub struct Indexer {
     writer: IndexWriter,
     fields: Fields,
     dir: PathBuf,
+    tables: facets::Tables,
 }
 
 impl Indexer {
@@ -140,15 +148,18 @@ impl Indexer {
         let index = tantivy::Index::create_in_dir(dir, schema).map_err(t)?;
         register(&index);
         let threads = threads.max(1);
-        let writer = index.writer_with_num_threads(threads, memory.max(threads * 20_000_000)).map_err(t)?;
-        Ok(Indexer { writer, fields, dir: dir.to_owned() })
+        let writer: IndexWriter =
+            index.writer_with_num_threads(threads, memory.max(threads * 20_000_000)).map_err(t)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(Indexer { writer, fields, dir: dir.to_owned(), tables: facets::Tables::default() })
     }
 
     /// Queues a cable for indexing (the work happens on the indexer's threads).
-    pub fn add(&self, d: &Doc) -> Result<()> {
+    pub fn add(&mut self, d: &Doc) -> Result<()> {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.rid, d.reference_id);
+        doc.add_u64(f.key, d.key);
+        let (mut origin_id, mut class_id) = (facets::NONE, facets::NONE);
         if let Some(s) = d.subject {
             doc.add_text(f.subject, s);
         }
@@ -160,10 +171,12 @@ impl Indexer {
         doc.add_text(f.idtext, &idtext);
         for t in d.tags {
             doc.add_text(f.tag, t);
+            doc.add_u64(f.tag_ids, self.tables.tag.id(t));
         }
         if let Some(o) = d.origin {
             doc.add_text(f.origin, o);
             doc.add_text(f.origin_text, o);
+            origin_id = self.tables.origin.id(o);
         }
         if let Some(r) = cablegate_cable::refid::parse(d.canonical_id) {
             doc.add_text(f.origin_text, r.station);
@@ -171,13 +184,16 @@ impl Indexer {
         if let Some(c) = d.classification {
             doc.add_text(f.class, c);
             doc.add_text(f.class_text, c);
+            class_id = self.tables.class.id(c);
         }
         for r in &d.refs {
             doc.add_text(f.refs, r);
         }
-        if let Some(t) = d.created.and_then(query::time_key) {
+        let created = d.created.and_then(query::time_key);
+        if let Some(t) = created {
             doc.add_u64(f.created, t);
         }
+        doc.add_u64(f.packed, facets::pack(origin_id, class_id, created));
         if let Some(t) = query::time_key(d.released) {
             doc.add_u64(f.released, t);
         }
@@ -187,6 +203,7 @@ impl Indexer {
 
     /// Commits, waits for merges and leaves the index in its folder.
     pub fn finish(mut self) -> Result<()> {
+        self.tables.write(&self.dir)?;
         let t = |source| Error::Tantivy { path: self.dir.clone(), source };
         self.writer.commit().map_err(t)?;
         let dir = self.dir.clone();
@@ -246,7 +263,8 @@ impl Default for Options {
 /// One matching cable.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
-    pub reference_id: String,
+    /// The [`Doc::key`] it was indexed with.
+    pub key: u64,
     /// The BM25 score (0 when sorted by date).
     pub score: f32,
 }
@@ -265,16 +283,20 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     dir: PathBuf,
+    tables: std::sync::Arc<facets::Names>,
 }
 
 impl Index {
     pub fn open(dir: &Path) -> Result<Index> {
         let t = |source| Error::Tantivy { path: dir.to_owned(), source };
-        let index = tantivy::Index::open_in_dir(dir).map_err(t)?;
+        let mut index = tantivy::Index::open_in_dir(dir).map_err(t)?;
+        // a query's segments are searched side by side, one thread a core
+        index.set_default_multithread_executor().map_err(t)?;
         register(&index);
         let (_, fields) = schema();
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(t)?;
-        Ok(Index { reader, fields, dir: dir.to_owned() })
+        let tables = std::sync::Arc::new(facets::Names::read(dir)?);
+        Ok(Index { reader, fields, dir: dir.to_owned(), tables })
     }
 
     fn t(&self, source: tantivy::TantivyError) -> Error {
@@ -296,7 +318,7 @@ impl Index {
         let query = self.compile(parsed);
         let limit = opts.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(opts.offset);
-        let facets = facets::Collect { enabled: opts.facets };
+        let facets = facets::Collect { enabled: opts.facets, names: self.tables.clone() };
         let (total, addrs, facets): (usize, Vec<(f32, DocAddress)>, Facets) = match opts.sort {
             Sort::Relevance => {
                 let (n, hits, f) =
@@ -316,35 +338,21 @@ impl Index {
             }
         };
         let mut hits = Vec::with_capacity(addrs.len());
-        let mut buf = String::new();
         for (score, addr) in addrs {
             let seg = searcher.segment_reader(addr.segment_ord);
-            let col = seg.fast_fields().str("rid").map_err(|e| self.t(e))?;
-            buf.clear();
-            if let Some(col) = col {
-                if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                    col.ord_to_str(ord, &mut buf).map_err(|source| Error::Io { path: self.dir.clone(), source })?;
-                }
-            }
-            hits.push(Hit { reference_id: buf.clone(), score });
+            let key = seg.fast_fields().u64("key").map_err(|e| self.t(e))?.first(addr.doc_id).unwrap_or_default();
+            hits.push(Hit { key, score });
         }
         Ok(Results { total: total as u64, hits, facets })
     }
 
-    /// The reference id of every cable in the index, for audits.
-    pub fn reference_ids(&self) -> Result<Vec<String>> {
+    /// The key of every cable in the index, for audits.
+    pub fn keys(&self) -> Result<Vec<u64>> {
         let searcher = self.reader.searcher();
         let mut out = Vec::new();
-        let mut buf = String::new();
         for seg in searcher.segment_readers() {
-            let Some(col) = seg.fast_fields().str("rid").map_err(|e| self.t(e))? else { continue };
-            for doc in seg.doc_ids_alive() {
-                for ord in col.term_ords(doc) {
-                    buf.clear();
-                    col.ord_to_str(ord, &mut buf).map_err(|source| Error::Io { path: self.dir.clone(), source })?;
-                    out.push(buf.clone());
-                }
-            }
+            let col = seg.fast_fields().u64("key").map_err(|e| self.t(e))?;
+            out.extend(seg.doc_ids_alive().filter_map(|d| col.first(d)));
         }
         Ok(out)
     }

@@ -29,6 +29,8 @@ impl Snippet {
 /// Makes snippets for one query.
 pub struct Highlighter {
     generator: Option<SnippetGenerator>,
+    /// The words, to skip at once the (ASCII) paragraphs that hold none of them.
+    words: Option<aho_corasick::AhoCorasick>,
 }
 
 const MAX_EXPANSIONS: usize = 64;
@@ -56,9 +58,10 @@ impl Highlighter {
         }
         let terms: BTreeMap<String, f32> = terms.into_iter().filter(|(_, s)| *s < 1.0).collect();
         if terms.is_empty() {
-            return Highlighter { generator: None };
+            return Highlighter { generator: None, words: None };
         }
-        Highlighter { generator: Some(SnippetGenerator::new(terms, crate::analyzer(), body, 220)) }
+        let words = aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(terms.keys()).ok();
+        Highlighter { generator: Some(SnippetGenerator::new(terms, crate::analyzer(), body, 220)), words }
     }
 
     /// Up to `max` snippets from `paragraphs` (number, text), the best ones, in text order. When
@@ -73,6 +76,11 @@ impl Highlighter {
         let mut found: Vec<(usize, usize, usize, Snippet)> = Vec::new();
         if let Some(generator) = &self.generator {
             for (i, &(number, text)) in paragraphs.iter().enumerate() {
+                if let Some(words) = &self.words {
+                    if text.is_ascii() && !words.is_match(text) {
+                        continue;
+                    }
+                }
                 let s = generator.snippet(text);
                 if s.highlighted().is_empty() {
                     continue;

@@ -6,9 +6,11 @@ use cablegate_search::{parse as read, Doc, Index, Indexer, Options, Sort};
 
 const FIXTURES: &str = include_str!("../../../fixtures/cables.csv");
 
-fn index() -> (tempfile::TempDir, Index) {
+/// The fixture cables indexed, and their ids by key.
+fn index() -> (tempfile::TempDir, Index, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let indexer = Indexer::create(dir.path(), 1, 50_000_000).unwrap();
+    let mut indexer = Indexer::create(dir.path(), 1, 50_000_000).unwrap();
+    let mut keys = Vec::new();
     for r in cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes()) {
         let r = r.unwrap();
         let meta = Meta {
@@ -24,6 +26,7 @@ fn index() -> (tempfile::TempDir, Index) {
                 .filter_map(|r| if let Reference::Cable { id, .. } = r { Some(id.as_str()) } else { None });
         indexer
             .add(&Doc {
+                key: keys.len() as u64,
                 reference_id: &c.reference_id,
                 canonical_id: &c.canonical_id,
                 subject: c.subject.as_deref(),
@@ -36,25 +39,26 @@ fn index() -> (tempfile::TempDir, Index) {
                 released: "2010-11-28T00:00:00Z",
             })
             .unwrap();
+        keys.push(c.reference_id.clone());
     }
     indexer.finish().unwrap();
     let index = Index::open(dir.path()).unwrap();
-    (dir, index)
+    (dir, index, keys)
 }
 
-fn ids(index: &Index, q: &str) -> Vec<String> {
+fn ids(index: &Index, keys: &[String], q: &str) -> Vec<String> {
     let p = read(q);
     assert!(p.warnings.is_empty(), "{q}: {:?}", p.warnings);
     let r = index.search(&p, &Options { limit: 100, ..Options::default() }).unwrap();
     assert_eq!(r.total as usize, r.hits.len(), "{q}");
-    let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.reference_id).collect();
+    let mut ids: Vec<String> = r.hits.into_iter().map(|h| keys[h.key as usize].clone()).collect();
     ids.sort();
     ids
 }
 
 #[test]
 fn every_kind_of_query_finds_what_it_should() {
-    let (_dir, index) = index();
+    let (_dir, index, keys) = index();
     assert_eq!(index.len(), 11);
     let cases: &[(&str, &[&str])] = &[
         // a word, any case, in the text
@@ -112,13 +116,13 @@ fn every_kind_of_query_finds_what_it_should() {
         ),
     ];
     for (q, want) in cases {
-        assert_eq!(ids(&index, q), *want, "{q}");
+        assert_eq!(ids(&index, &keys, q), *want, "{q}");
     }
 }
 
 #[test]
 fn facets_months_sorting_and_paging() {
-    let (_dir, index) = index();
+    let (_dir, index, keys) = index();
     let p = read("created:2008..2010");
     let all = index.search(&p, &Options::default()).unwrap();
     assert_eq!(all.total, 7);
@@ -132,10 +136,10 @@ fn facets_months_sorting_and_paging() {
     assert_eq!(all.facets.classification.iter().map(|c| c.1).sum::<u64>(), 7);
 
     let newest = index.search(&p, &Options { sort: Sort::Newest, limit: 3, ..Options::default() }).unwrap();
-    let newest: Vec<_> = newest.hits.iter().map(|h| h.reference_id.as_str()).collect();
+    let newest: Vec<_> = newest.hits.iter().map(|h| keys[h.key as usize].as_str()).collect();
     assert_eq!(newest, ["10STATE17263", "09LONDON923", "09STATE30049"]);
     let oldest = index.search(&p, &Options { sort: Sort::Oldest, limit: 2, offset: 1, ..Options::default() }).unwrap();
-    let oldest: Vec<_> = oldest.hits.iter().map(|h| h.reference_id.as_str()).collect();
+    let oldest: Vec<_> = oldest.hits.iter().map(|h| keys[h.key as usize].as_str()).collect();
     assert_eq!(oldest, ["08ECTION01OF02MANAMA492", "09THEHAGUE2"]);
     // every page is reachable and the total stays exact
     let last = index.search(&p, &Options { sort: Sort::Oldest, limit: 5, offset: 5, ..Options::default() }).unwrap();
@@ -144,7 +148,7 @@ fn facets_months_sorting_and_paging() {
 
 #[test]
 fn snippets_mark_the_words_of_the_paragraphs_that_matched() {
-    let (_dir, index) = index();
+    let (_dir, index, _) = index();
     let p = read("moussavi \"reformist camp\"");
     let h = index.highlighter(&p);
     let pars = [

@@ -4,7 +4,6 @@
 use askama::Template;
 use cablegate_build::Build;
 use cablegate_search::{Options, Parsed, Results, Snippet, Sort};
-use rusqlite::OptionalExtension;
 
 use crate::{cable_href, common, short_time, thousands, Common, Page, R};
 
@@ -101,21 +100,16 @@ pub fn run(build: &Build, req: &Request, facets: bool) -> Result<Outcome, Box<dy
         index.search(&parsed, &Options { sort: req.sort, offset, limit: PER_PAGE, facets })?
     };
     let highlighter = index.highlighter(&parsed);
-    let conn = build.connection();
     let mut hits = Vec::with_capacity(results.hits.len());
     for h in &results.hits {
-        let released: Option<String> = conn
-            .prepare_cached("SELECT released FROM cables WHERE reference_id = ?1")?
-            .query_row([&h.reference_id], |r| r.get(0))
-            .optional()?;
-        let Some(c) = build.cable(&h.reference_id)? else { continue };
+        let Some((c, released)) = build.cable_by_key(h.key)? else { continue };
         let snippets = highlighter.snippets(c.paragraphs.iter().map(|p| (p.number, p.text.as_str())), SNIPPETS);
         hits.push(Hit {
             href: cable_href(&c.reference_id, c.created.as_deref()),
             reference_id: c.reference_id,
             subject: c.subject,
             created: c.created,
-            released: released.unwrap_or_default(),
+            released,
             classification: c.classification,
             origin: c.origin,
             snippets,
@@ -184,6 +178,8 @@ struct SearchPage {
     prev: Option<String>,
     next: Option<String>,
     feed: String,
+    /// The page of a static mirror, which has no search server.
+    mirror: bool,
 }
 
 impl std::ops::Deref for SearchPage {
@@ -326,10 +322,42 @@ pub fn page(build: &Build, path: &str, query: &str) -> R {
         next: (a.page < a.pages).then(|| link(&a.query, a.sort, a.page + 1)),
         pager,
         feed: req.href("search.atom", &a.query, Sort::Relevance, 1),
+        mirror: false,
         a,
     };
     let status = if page.a.page > page.a.pages { 404 } else { 200 };
     Ok(Page::html(status, page.render()?))
+}
+
+/// `search.html` of a static mirror: the search box, and where to search, since a mirror has no
+/// search server.
+pub fn mirror_page(build: &Build) -> R {
+    let a = Answer {
+        query: String::new(),
+        reading: String::new(),
+        warnings: Vec::new(),
+        sort: Sort::Relevance,
+        page: 1,
+        pages: 1,
+        total: 0,
+        hits: Vec::new(),
+        facets: Default::default(),
+    };
+    let page = SearchPage {
+        common: common(build, "/search.html"),
+        a,
+        hits: Vec::new(),
+        matches: String::new(),
+        sorts: Vec::new(),
+        facets: Vec::new(),
+        histogram: None,
+        pager: Vec::new(),
+        prev: None,
+        next: None,
+        feed: String::new(),
+        mirror: true,
+    };
+    Ok(Page::html(200, page.render()?))
 }
 
 /// `/api/search?q=…`: the same answer as JSON.
