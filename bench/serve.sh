@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Serving benchmark: cable pages of a full-scale build, from `cablegate serve` and from nginx
-# serving the same pages as static files, side by side, under wrk on 127.0.0.1.
+# Serving benchmark: cable pages, listing pages and searches of a full-scale build from
+# `cablegate serve`, and the same pages (not the searches: they need a server) from nginx serving
+# them as static files, side by side, under wrk on 127.0.0.1.
 #
 #   bench/serve.sh [--data DIR] [--seconds S] [--pages N]
 #
@@ -33,11 +34,30 @@ fi
 work=$PWD/target/bench/serve
 rm -rf "$work"; mkdir -p "$work/static"
 build=$data/builds/$(printf %06d "$(cat "$data/builds/CURRENT")")/build.sqlite
-python3 - "$build" "$pages" > "$work/paths" <<'PY'
-import sqlite3, sys
+python3 - "$build" "$pages" "$work" <<'PY'
+import re, sqlite3, sys, urllib.parse
 c = sqlite3.connect(sys.argv[1])
-for rid, created in c.execute("SELECT reference_id, created FROM cables ORDER BY random() LIMIT ?", (int(sys.argv[2]),)):
-    print(f"/cable/{created[:4]}/{created[5:7]}/{rid}.html")
+n, work = int(sys.argv[2]), sys.argv[3]
+with open(f"{work}/paths", "w") as f:
+    for rid, created in c.execute("SELECT reference_id, created FROM cables ORDER BY random() LIMIT ?", (n,)):
+        f.write(f"/cable/{created[:4]}/{created[5:7]}/{rid}.html\n")
+def slug(s):
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]", "-", s.lower())).strip("-")
+lists = []
+for (d,) in c.execute("SELECT DISTINCT substr(created, 1, 7) FROM cables WHERE created IS NOT NULL"):
+    lists.append(f"/date/{d}_0.html")
+for (o,) in c.execute("SELECT DISTINCT origin FROM cables WHERE origin IS NOT NULL"):
+    lists.append(f"/origin/{slug(o)}_0.html")
+for (t,) in c.execute("SELECT tag FROM tags GROUP BY tag ORDER BY count(*) DESC LIMIT 300"):
+    lists.append("/tag/" + re.sub(r"[^A-Za-z0-9-]", "_", t) + "_0.html")
+with open(f"{work}/lists", "w") as f:
+    f.write("".join(p + "\n" for p in lists[: max(n // 4, 10)]))
+with open(f"{work}/searches", "w") as f:
+    for line in open("bench/queries.tsv"):
+        if line.startswith("#") or not line.strip():
+            continue
+        q = line.split("\t")[1]
+        f.write("/search.html?" + urllib.parse.urlencode({"q": q}) + "\n")
 PY
 port=18480; nport=18481
 "$bin" --data "$data" serve --addr 127.0.0.1:$port 2>/dev/null & server=$!
@@ -49,12 +69,14 @@ rss() { awk '/VmRSS/ {print int($2/1024) " MB"}' /proc/$server/status; }
 rss_before=$(rss)
 
 # render time inside the server, and the pages for nginx
-: > "$work/timings"
-while read -r p; do
-  mkdir -p "$work/static$(dirname "$p")"
-  curl -s -D "$work/h" -o "$work/static$p" "http://127.0.0.1:$port$p"
-  sed -n 's/^server-timing: render;dur=\([0-9.]*\).*/\1/p' "$work/h" >> "$work/timings"
-done < "$work/paths"
+for kind in paths lists searches; do
+  : > "$work/timings-$kind"
+  while read -r p; do
+    mkdir -p "$work/static$(dirname "${p%%\?*}")"
+    curl -s -D "$work/h" -o "$work/static${p%%\?*}" "http://127.0.0.1:$port$p"
+    sed -n 's/^server-timing: render;dur=\([0-9.]*\).*/\1/p' "$work/h" >> "$work/timings-$kind"
+  done < "$work/$kind"
+done
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100); if (i<1) i=1; printf "%.2f", a[i]}'; }
 
 cat > "$nginx_conf" <<NGINX
@@ -69,29 +91,40 @@ http {
 }
 NGINX
 nginx -c "$nginx_conf"
-cat > "$work/paths.lua" <<LUA
+for kind in paths lists searches; do
+cat > "$work/$kind.lua" <<LUA
 local paths = {}
-for line in io.lines("$work/paths") do paths[#paths + 1] = line end
+for line in io.lines("$work/$kind") do paths[#paths + 1] = line end
 local i = 0
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
 LUA
-run() { wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/paths.lua" "$1" 2>&1; }
-ours=$(run "http://127.0.0.1:$port")
-theirs=$(run "http://127.0.0.1:$nport")
+done
+run() { wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/$2.lua" "$1" 2>&1; }
+ours=$(run "http://127.0.0.1:$port" paths)
+theirs=$(run "http://127.0.0.1:$nport" paths)
+ours_lists=$(run "http://127.0.0.1:$port" lists)
+theirs_lists=$(run "http://127.0.0.1:$nport" lists)
+ours_search=$(run "http://127.0.0.1:$port" searches)
 rss_after=$(rss)
 rate() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 lat() { echo "$1" | awk -v q="$2" '$1==q {print $2}'; }
 errs() { echo "$1" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' '; }
 echo "serving benchmark: $(wc -l < "$work/paths") cable pages of build $(cat "$data/builds/CURRENT") ($(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from cables').fetchone()[0])" "$build") cables), $(nproc) cores, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 echo
-echo "render time inside the server (Server-Timing, one pass over the pages): median $(pct "$work/timings" 50) ms, p99 $(pct "$work/timings" 99) ms, max $(pct "$work/timings" 100) ms"
+echo "render time inside the server (Server-Timing, one pass over each set):"
+echo "cable pages median $(pct "$work/timings-paths" 50) ms, p99 $(pct "$work/timings-paths" 99) ms, max $(pct "$work/timings-paths" 100) ms;"
+echo "listing pages ($(wc -l < "$work/lists")) median $(pct "$work/timings-lists" 50) ms, p99 $(pct "$work/timings-lists" 99) ms;"
+echo "search pages ($(wc -l < "$work/searches") queries) median $(pct "$work/timings-searches" 50) ms, p99 $(pct "$work/timings-searches" 99) ms"
 echo
-echo "| server | requests/s | p50 | p99 | errors |"
-echo "| --- | --- | --- | --- | --- |"
-echo "| cablegate serve | $(rate "$ours") | $(lat "$ours" 50%) | $(lat "$ours" 99%) | $(errs "$ours") |"
-echo "| nginx, same pages as files | $(rate "$theirs") | $(lat "$theirs" 50%) | $(lat "$theirs" 99%) | $(errs "$theirs") |"
+echo "| pages | server | requests/s | p50 | p99 | errors |"
+echo "| --- | --- | --- | --- | --- | --- |"
+echo "| $(wc -l < "$work/paths") cable pages | cablegate serve | $(rate "$ours") | $(lat "$ours" 50%) | $(lat "$ours" 99%) | $(errs "$ours") |"
+echo "| | nginx, same pages as files | $(rate "$theirs") | $(lat "$theirs" 50%) | $(lat "$theirs" 99%) | $(errs "$theirs") |"
+echo "| $(wc -l < "$work/lists") listing pages | cablegate serve | $(rate "$ours_lists") | $(lat "$ours_lists" 50%) | $(lat "$ours_lists" 99%) | $(errs "$ours_lists") |"
+echo "| | nginx, same pages as files | $(rate "$theirs_lists") | $(lat "$theirs_lists" 50%) | $(lat "$theirs_lists" 99%) | $(errs "$theirs_lists") |"
+echo "| $(wc -l < "$work/searches") searches (results pages, not cached) | cablegate serve | $(rate "$ours_search") | $(lat "$ours_search" 50%) | $(lat "$ours_search" 99%) | $(errs "$ours_search") |"
 echo
-echo "cablegate / nginx: $(python3 -c "print('%.2f' % ($(rate "$ours")/$(rate "$theirs")))"); server memory $rss_before before, $rss_after after"
+echo "cablegate / nginx: cable pages $(python3 -c "print('%.2f' % ($(rate "$ours")/$(rate "$theirs")))"), listing pages $(python3 -c "print('%.2f' % ($(rate "$ours_lists")/$(rate "$theirs_lists")))"); server memory $rss_before before, $rss_after after"

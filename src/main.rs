@@ -48,6 +48,10 @@ enum Command {
     Article(cmd::publish::ArticleCommand),
     /// Search the current build, as the site's search box does
     Search(cmd::search::SearchArgs),
+    /// Write the site of a build as static files for a mirror, with a manifest of SHA-256 sums
+    Export(cmd::export::ExportArgs),
+    /// Check a mirror against its manifest: every missing, altered or extra file
+    Verify(cmd::export::VerifyArgs),
     /// Serve the current build over HTTP, read only, switching builds without a restart
     Serve(cmd::serve::ServeArgs),
     /// Import the bundled real cables, replay their release schedule, publish and serve them
@@ -80,6 +84,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::publish::audit(cli.data, args),
         Command::Article(command) => cmd::publish::article(cli.data, command),
         Command::Search(args) => cmd::search::search(cli.data, args),
+        Command::Export(args) => cmd::export::export(cli.data, args),
+        Command::Verify(args) => cmd::export::verify(args),
         Command::Serve(args) => cmd::serve::serve(cli.data, args),
         Command::Demo(args) => cmd::serve::demo(cli.data, args),
     };

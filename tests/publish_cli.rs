@@ -254,7 +254,7 @@ fn the_audit_crawls_a_running_site() {
     cablegate(&data).args(["withdraw", "09THEHAGUE2"]).assert().success();
     cablegate(&data).arg("publish").assert().success();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(http_get(port, "/").contains("Build 2 ·"));
+    assert!(http_get(port, "/").contains("Build 2, made"));
     assert!(http_get(port, "/cable/2009/01/09THEHAGUE2.html").starts_with("HTTP/1.1 404"));
     server.kill().unwrap();
     server.wait().unwrap();

@@ -1,4 +1,5 @@
 pub mod archive;
+pub mod export;
 pub mod parse;
 pub mod publish;
 pub mod search;

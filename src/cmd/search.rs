@@ -25,6 +25,10 @@ pub struct SearchArgs {
     /// Print the answer as JSON, as /api/search gives it
     #[arg(long)]
     json: bool,
+    /// Run the search this many times more and print the time of a results page on stderr
+    /// (median, p99, max: for benchmarks)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    repeat: usize,
 }
 
 pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -33,6 +37,23 @@ pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let sort = cablegate_search::Sort::parse(&args.sort)
         .ok_or_else(|| anyhow::anyhow!("unknown sort {:?}: relevance, newest, oldest or released", args.sort))?;
     let req = Request { q: args.query.join(" "), sort, page: args.page.max(1) };
+    if args.repeat > 0 {
+        let mut ms = Vec::with_capacity(args.repeat);
+        for _ in 0..args.repeat {
+            let t = std::time::Instant::now();
+            run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))?;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+        eprintln!(
+            "{} runs: median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            ms.len(),
+            at(0.5),
+            at(0.99),
+            ms[ms.len() - 1]
+        );
+    }
     let answer = match run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))? {
         Outcome::Cable(href) => {
             if args.json {

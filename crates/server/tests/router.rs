@@ -347,7 +347,7 @@ async fn builds_switch_under_load_without_a_failed_request() {
         s.read_to_end(&mut buf).await.unwrap();
         String::from_utf8_lossy(&buf).into_owned()
     };
-    assert!(body.contains("Build 4 ·"), "{body}");
+    assert!(body.contains("Build 4, made"), "{body}");
     stop_tx.send(()).unwrap();
     server.await.unwrap().unwrap();
 }

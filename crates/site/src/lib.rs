@@ -428,6 +428,14 @@ fn nearby(build: &Build, id: &str) -> Result<Vec<(String, String)>, rusqlite::Er
         .collect())
 }
 
+/// `404.html` of a static mirror: what a static host shows for a missing file.
+pub fn mirror_not_found(build: &Build) -> Page {
+    let c = common(build, "/404.html");
+    let message = "There is no such page on this mirror.".to_owned();
+    let page = NotFound { common: c, message, nearby: Vec::new(), suggestion: String::new() };
+    Page::html(404, page.render().unwrap_or_default())
+}
+
 fn not_found(build: &Build, path: &str, message: String) -> Page {
     let c = common(build, path);
     let page = NotFound { common: c, message, nearby: Vec::new(), suggestion: path_words(path) };
@@ -441,6 +449,77 @@ fn internal(e: impl std::fmt::Display) -> Page {
         body: format!("internal error: {e}\n").into_bytes(),
         location: None,
     }
+}
+
+/// Every page of a build's site that a static mirror holds, as paths from the root: the pages
+/// every link of the site reaches, feeds, the JSON API, the stylesheet. Not the redirects
+/// (`/cable/REFID`) nor the pages of a query (`/search.html?q=…`).
+pub fn paths(build: &Build) -> Result<Vec<String>, rusqlite::Error> {
+    let conn = build.connection();
+    let mut out: Vec<String> = [
+        "/index.html",
+        "/releases.html",
+        "/stats.html",
+        "/help.html",
+        "/articles.html",
+        "/search.html",
+        "/feed.atom",
+        "/static/cablegate.css",
+        "/api/openapi.json",
+        "/api/stats.json",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let keys = |sql: &str| -> Result<Vec<(String, u64)>, rusqlite::Error> {
+        let mut s = conn.prepare(sql)?;
+        let rows = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        rows.collect()
+    };
+    let lists = [
+        ("reldate", "SELECT substr(released, 1, 10), count(*) FROM cables GROUP BY 1"),
+        ("date", "SELECT substr(created, 1, 7), count(*) FROM cables WHERE created IS NOT NULL GROUP BY 1"),
+        ("origin", "SELECT origin, count(*) FROM cables WHERE origin IS NOT NULL GROUP BY 1"),
+        ("classification", "SELECT classification, count(*) FROM cables WHERE classification IS NOT NULL GROUP BY 1"),
+        ("tag", "SELECT tag, count(*) FROM tags GROUP BY 1"),
+    ];
+    for (kind, sql) in lists {
+        out.push(format!("/{kind}/index.html"));
+        let mut seen = std::collections::HashSet::new();
+        for (value, n) in keys(sql)? {
+            let key = match kind {
+                "origin" | "classification" => slug(&value),
+                "tag" => tag_slug(&value),
+                _ => value,
+            };
+            // two values with one slug share their pages
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            for page in 0..n.div_ceil(PAGE_SIZE).max(1) {
+                out.push(format!("/{kind}/{key}_{page}.html"));
+                out.push(format!("/api/{kind}/{key}_{page}.json"));
+            }
+            if matches!(kind, "origin" | "tag") {
+                out.push(format!("/{kind}/{key}.atom"));
+            }
+        }
+    }
+    let mut s = conn.prepare("SELECT reference_id, created, versions FROM cables ORDER BY id")?;
+    let rows =
+        s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?)))?;
+    for row in rows {
+        let (id, created, versions) = row?;
+        let href = cable_href(&id, created.as_deref());
+        for a in 1..versions {
+            for b in a + 1..=versions {
+                out.push(format!("/{}/diff_{a}_{b}.html", href.trim_end_matches(".html")));
+            }
+        }
+        out.push(format!("/{href}"));
+        out.push(format!("/api/cable/{id}.json"));
+    }
+    Ok(out)
 }
 
 /// `../` as many times as `path` is deep.

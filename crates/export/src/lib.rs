@@ -1,0 +1,364 @@
+//! Static mirrors: every page of a build's site written as a file by the code the server renders
+//! with (`cablegate_site::render`), a manifest of SHA-256 sums, verification of a mirror against
+//! it, and one compressed bundle to seed.
+//!
+//! ```text
+//! DIR/
+//!   index.html, cable/2009/04/09LONDON923.html, tag/PREL_0.html, api/cable/09LONDON923.json, …
+//!   MANIFEST.sha256     `sha256sum -c` reads it
+//!   MANIFEST.json       build, time, counts, the SHA-256 and size of every file
+//! ```
+//!
+//! Links between pages are relative, so a mirror works under any path prefix and from disk.
+//! Exporting a newer build into the same folder writes only the files whose bytes changed and
+//! removes the files the new build no longer has.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const MANIFEST_JSON: &str = "MANIFEST.json";
+pub const MANIFEST_SHA256: &str = "MANIFEST.sha256";
+/// The manifest's layout version.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Build(#[from] cablegate_build::Error),
+    #[error("build {path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("{path}: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+    #[error("{0}: not a mirror (no MANIFEST.json)")]
+    NoManifest(PathBuf),
+    #[error("page {path} did not render: {message}")]
+    Render { path: String, message: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+/// One file of a mirror.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEntry {
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// `MANIFEST.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub build: u32,
+    /// The build's time (ISO 8601).
+    pub made_at: String,
+    /// Cables in the build, and in the whole collection.
+    pub released: u64,
+    pub total: u64,
+    pub files_count: u64,
+    pub bytes: u64,
+    /// Every file but the two manifests, by path relative to the mirror's root.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub build: u32,
+    pub files: u64,
+    pub bytes: u64,
+    /// Files written (new or changed), left as they were, and removed (no longer in the build).
+    pub written: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub seconds: f64,
+}
+
+/// How to export.
+pub struct Options<'a> {
+    /// Rendering threads (each opens the build).
+    pub threads: usize,
+    /// Called now and then with (files done, files in all).
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2), progress: None }
+    }
+}
+
+/// The file a page is written to: `/` is `index.html`; everything else is its path.
+pub fn file_for(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_owned()
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a mirror's `MANIFEST.json`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST_JSON);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NoManifest(dir.to_owned())),
+        Err(source) => return Err(Error::Io { path, source }),
+    };
+    serde_json::from_str(&text).map_err(|source| Error::Json { path, source })
+}
+
+/// Writes the site of build `number` (default: the current one) into `dir`.
+pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) -> Result<Summary> {
+    let started = std::time::Instant::now();
+    let build = cablegate_build::Build::open(builds, number)?;
+    let number = build.manifest().number;
+    let sql = |source| Error::Sqlite { path: build.dir().to_owned(), source };
+    let mut paths = cablegate_site::paths(&build).map_err(sql)?;
+    // the page a static host shows for a missing file
+    paths.push("/404.html".to_owned());
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let old: BTreeMap<String, FileEntry> = match read_manifest(dir) {
+        Ok(m) => m.files,
+        Err(Error::NoManifest(_)) => BTreeMap::new(),
+        Err(e) => return Err(e),
+    };
+
+    let next = AtomicUsize::new(0);
+    let done = AtomicU64::new(0);
+    let written = AtomicU64::new(0);
+    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::with_capacity(paths.len()));
+    let total = paths.len() as u64;
+    const CHUNK: usize = 64;
+    std::thread::scope(|s| {
+        for _ in 0..opts.threads.max(1) {
+            s.spawn(|| {
+                let work = || -> Result<()> {
+                    let build = cablegate_build::Build::open(builds, Some(number))?;
+                    let mut mine = Vec::new();
+                    loop {
+                        if failed.lock().expect("not poisoned").is_some() {
+                            return Ok(());
+                        }
+                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                        if start >= paths.len() {
+                            break;
+                        }
+                        for path in &paths[start..(start + CHUNK).min(paths.len())] {
+                            // a mirror has no search server: its search page says where to search
+                            let page = match path.as_str() {
+                                "/404.html" => cablegate_site::mirror_not_found(&build),
+                                "/search.html" => cablegate_site::search::mirror_page(&build)
+                                    .map_err(|e| Error::Render { path: path.clone(), message: e.to_string() })?,
+                                _ => cablegate_site::render(&build, path),
+                            };
+                            if page.status >= 500 || (page.status == 404 && path != "/404.html") {
+                                return Err(Error::Render {
+                                    path: path.clone(),
+                                    message: format!("status {}: {}", page.status, String::from_utf8_lossy(&page.body)),
+                                });
+                            }
+                            let file = file_for(path);
+                            let entry = FileEntry { sha256: sha256_hex(&page.body), size: page.body.len() as u64 };
+                            let target = dir.join(&file);
+                            // unchanged when the manifest says so and the file holds these very
+                            // bytes (an altered or missing file is written again)
+                            let same = old.get(&file) == Some(&entry)
+                                && std::fs::read(&target).map(|b| b == page.body).unwrap_or(false);
+                            if !same {
+                                if let Some(parent) = target.parent() {
+                                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                                }
+                                std::fs::write(&target, &page.body).map_err(io(&target))?;
+                                written.fetch_add(1, Ordering::Relaxed);
+                            }
+                            mine.push((file, entry));
+                        }
+                        let d = done.fetch_add(CHUNK as u64, Ordering::Relaxed) + CHUNK as u64;
+                        if let Some(p) = opts.progress {
+                            p(d.min(total), total);
+                        }
+                    }
+                    results.lock().expect("not poisoned").extend(mine);
+                    Ok(())
+                };
+                if let Err(e) = work() {
+                    failed.lock().expect("not poisoned").get_or_insert(e);
+                }
+            });
+        }
+    });
+    if let Some(e) = failed.into_inner().expect("not poisoned") {
+        return Err(e);
+    }
+    let files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
+
+    // what the new build no longer has
+    let mut removed = 0;
+    for name in old.keys().filter(|k| !files.contains_key(*k)) {
+        let p = dir.join(name);
+        match std::fs::remove_file(&p) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Io { path: p, source }),
+        }
+        // and its folder, when that is now empty
+        if let Some(parent) = p.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+
+    let m = build.manifest();
+    let bytes = files.values().map(|f| f.size).sum();
+    let manifest = Manifest {
+        format: FORMAT,
+        build: number,
+        made_at: m.made_at.clone(),
+        released: m.released,
+        total: m.total,
+        files_count: files.len() as u64,
+        bytes,
+        files,
+    };
+    write_manifests(dir, &manifest)?;
+    let written = written.into_inner();
+    Ok(Summary {
+        build: number,
+        files: manifest.files_count,
+        bytes,
+        written,
+        unchanged: manifest.files_count - written,
+        removed,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn write_manifests(dir: &Path, m: &Manifest) -> Result<()> {
+    let mut sums = String::with_capacity(m.files.len() * 100);
+    for (name, f) in &m.files {
+        sums.push_str(&f.sha256);
+        sums.push_str("  ");
+        sums.push_str(name);
+        sums.push('\n');
+    }
+    let path = dir.join(MANIFEST_SHA256);
+    std::fs::write(&path, sums).map_err(io(&path))?;
+    // written last: a mirror with this manifest is whole
+    let path = dir.join(MANIFEST_JSON);
+    let tmp = dir.join(".MANIFEST.json.tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(m).expect("a manifest serialises")).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io(&path))
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub build: u32,
+    pub files: u64,
+    pub ok: u64,
+    pub missing: Vec<String>,
+    pub altered: Vec<String>,
+    /// Files the manifest does not list.
+    pub extra: Vec<String>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.altered.is_empty() && self.extra.is_empty()
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    for e in std::fs::read_dir(dir).map_err(io(dir))? {
+        let e = e.map_err(io(dir))?;
+        let p = e.path();
+        if e.file_type().map_err(io(&p))?.is_dir() {
+            walk(root, &p, out)?;
+        } else {
+            let rel = p.strip_prefix(root).expect("under the root").to_string_lossy().replace('\\', "/");
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// Checks a mirror against its `MANIFEST.json`: every file there with its SHA-256, nothing else.
+pub fn verify(dir: &Path) -> Result<Report> {
+    let m = read_manifest(dir)?;
+    let mut report = Report { build: m.build, files: m.files.len() as u64, ..Report::default() };
+    for (name, f) in &m.files {
+        let p = dir.join(name);
+        match std::fs::read(&p) {
+            Ok(bytes) if bytes.len() as u64 == f.size && sha256_hex(&bytes) == f.sha256 => report.ok += 1,
+            Ok(_) => report.altered.push(name.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => report.missing.push(name.clone()),
+            Err(source) => return Err(Error::Io { path: p, source }),
+        }
+    }
+    let mut present = Vec::new();
+    walk(dir, dir, &mut present)?;
+    for name in present {
+        if name != MANIFEST_JSON && name != MANIFEST_SHA256 && !m.files.contains_key(&name) {
+            report.extra.push(name);
+        }
+    }
+    report.extra.sort();
+    Ok(report)
+}
+
+/// Writes the mirror in `dir` as one `.tar.zst` bundle (manifests first) and its SHA-256 beside
+/// it (`FILE.sha256`, as `sha256sum` writes it). Returns the bundle's SHA-256.
+pub fn bundle(dir: &Path, file: &Path) -> Result<String> {
+    let m = read_manifest(dir)?;
+    let out = std::fs::File::create(file).map_err(io(file))?;
+    let hashing = HashingWriter { inner: std::io::BufWriter::with_capacity(1 << 20, out), hash: Sha256::new() };
+    let mut enc = zstd::Encoder::new(hashing, 10).map_err(io(file))?;
+    enc.multithread(std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(1)).map_err(io(file))?;
+    let mut tar = tar::Builder::new(enc);
+    tar.mode(tar::HeaderMode::Deterministic);
+    for name in [MANIFEST_JSON, MANIFEST_SHA256].into_iter().chain(m.files.keys().map(String::as_str)) {
+        let p = dir.join(name);
+        tar.append_path_with_name(&p, name).map_err(io(&p))?;
+    }
+    let enc = tar.into_inner().map_err(io(file))?;
+    let mut hashing = enc.finish().map_err(io(file))?;
+    std::io::Write::flush(&mut hashing.inner).map_err(io(file))?;
+    let sha: String = hashing.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let sum = PathBuf::from(format!("{}.sha256", file.display()));
+    std::fs::write(&sum, format!("{sha}  {name}\n")).map_err(io(&sum))?;
+    Ok(sha)
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,218 @@
+//! Static mirrors, end to end: the demo's real cables exported, served by a plain static file
+//! server (Python's http.server) under a path prefix and crawled; verification; an incremental
+//! export after a release.
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use cablegate_archive::release::Selection;
+use cablegate_archive::{Archive, ImportOptions};
+use cablegate_export::{export, read_manifest, verify, Options};
+
+fn repo(p: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(p)
+}
+
+/// The demo: all 6,717 bundled real cables, their versions, the catalogue and the real schedule.
+fn demo(data: &Path) {
+    let mut a = Archive::open(data).unwrap();
+    a.import(&[repo("demo/cables.csv.gz"), repo("demo/versions.jsonl.gz")], &ImportOptions::default()).unwrap();
+    a.load_catalog(&repo("demo/full-release-ids.csv.gz")).unwrap();
+    a.release_schedule(&repo("demo/releases.tsv")).unwrap();
+    a.publish(data, None).unwrap();
+}
+
+struct Server(std::process::Child, u16);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Python's plain static file server on 127.0.0.1, serving `root`.
+fn static_server(root: &Path) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 serves the mirror");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Server(child, port);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the static server did not start");
+}
+
+/// Resolves `href` against the page at URL path `page` (`/wikileaks/cable/2009/04/X.html`).
+fn resolve(page: &str, href: &str) -> String {
+    let href = href.split(['#', '?']).next().unwrap_or_default();
+    let mut parts: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        let dir = &page[..page.rfind('/').unwrap() + 1];
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if href.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+#[test]
+fn the_demo_mirror_works_under_a_prefix_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    demo(&data);
+    let root = tmp.path().join("www");
+    let mirror = root.join("wikileaks");
+    let s = export(&cablegate_build::builds_dir(&data), None, &mirror, &Options::default()).unwrap();
+    assert_eq!((s.written, s.unchanged, s.removed), (s.files, 0, 0));
+    assert!(s.files > 20_000, "{s:?}");
+
+    // crawl every page from the home page, through a plain static file server
+    let server = static_server(&root);
+    let base = format!("http://127.0.0.1:{}", server.1);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let href = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    let mut queue = VecDeque::from(["/wikileaks/index.html".to_owned()]);
+    let mut seen: HashSet<String> = queue.iter().cloned().collect();
+    let (mut pages, mut broken, mut escaping) = (0, Vec::new(), Vec::new());
+    while let Some(path) = queue.pop_front() {
+        let mut res = agent.get(&format!("{base}{path}")).call().unwrap();
+        if res.status() != 200 {
+            broken.push(format!("{path}: {}", res.status()));
+            continue;
+        }
+        pages += 1;
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let body = res.body_mut().read_to_string().unwrap();
+        for cap in href.captures_iter(&body) {
+            let link = cap[1].replace("&#38;", "&");
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with('#')
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let target = resolve(&path, &link);
+            if !target.starts_with("/wikileaks/") {
+                escaping.push(format!("{path} -> {link}"));
+                continue;
+            }
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{} broken links, e.g. {:?}", broken.len(), &broken[..broken.len().min(10)]);
+    assert!(escaping.is_empty(), "links leaving the prefix: {:?}", &escaping[..escaping.len().min(10)]);
+    // every cable page was reached by following links
+    let cables = std::fs::read_dir(mirror.join("api/cable")).unwrap().count();
+    let reached = seen
+        .iter()
+        .filter(|p| p.starts_with("/wikileaks/cable/") && p.ends_with(".html") && !p.contains("/diff_"))
+        .count();
+    assert_eq!(reached, cables, "{pages} pages crawled");
+    drop(server);
+
+    // verify: clean, then every kind of damage named
+    let r = verify(&mirror).unwrap();
+    assert!(r.is_clean(), "{r:?}");
+    assert_eq!(r.ok, s.files);
+    let page = mirror.join("cable/2009/04/09LONDON923.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    let i = bytes.len() / 2;
+    bytes[i] ^= 1;
+    std::fs::write(&page, bytes).unwrap();
+    std::fs::remove_file(mirror.join("tag/PREL_0.html")).unwrap();
+    std::fs::write(mirror.join("cable/extra.html"), "not ours").unwrap();
+    let r = verify(&mirror).unwrap();
+    assert_eq!(r.altered, ["cable/2009/04/09LONDON923.html"]);
+    assert_eq!(r.missing, ["tag/PREL_0.html"]);
+    assert_eq!(r.extra, ["cable/extra.html"]);
+    // the manifest in sha256sum's form lists the same files
+    let sums = std::fs::read_to_string(mirror.join("MANIFEST.sha256")).unwrap();
+    assert_eq!(sums.lines().count() as u64, s.files);
+    assert!(sums.lines().any(|l| l.ends_with("  cable/2009/04/09LONDON923.html") && l.len() == 64 + 2 + 30));
+
+    // exporting again repairs what was altered or lost, and leaves files it does not know
+    let again = export(&cablegate_build::builds_dir(&data), None, &mirror, &Options::default()).unwrap();
+    assert_eq!((again.written, again.removed), (2, 0), "{again:?}");
+    let r = verify(&mirror).unwrap();
+    assert!(r.altered.is_empty() && r.missing.is_empty() && r.extra == ["cable/extra.html"], "{r:?}");
+
+    // a bundle to seed: a tar.zst with its checksum
+    let bundle = tmp.path().join("mirror.tar.zst");
+    std::fs::remove_file(mirror.join("cable/extra.html")).unwrap();
+    let sha = cablegate_export::bundle(&mirror, &bundle).unwrap();
+    let sum = std::fs::read_to_string(tmp.path().join("mirror.tar.zst.sha256")).unwrap();
+    assert_eq!(sum, format!("{sha}  mirror.tar.zst\n"));
+    let mut names = BTreeSet::new();
+    let mut tar = tar::Archive::new(zstd::Decoder::new(std::fs::File::open(&bundle).unwrap()).unwrap());
+    for e in tar.entries().unwrap() {
+        names.insert(e.unwrap().path().unwrap().to_string_lossy().into_owned());
+    }
+    assert_eq!(names.len() as u64, s.files + 2);
+    assert!(names.contains("MANIFEST.json") && names.contains("cable/2009/04/09LONDON923.html"));
+}
+
+#[test]
+fn an_incremental_export_rewrites_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut a = Archive::open(&data).unwrap();
+    a.import(&[repo("fixtures/cables.csv")], &ImportOptions::default()).unwrap();
+    a.load_catalog(&repo("fixtures/catalog.csv")).unwrap();
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
+    a.withdraw("00HARARE5461", "2011-06-01T00:00:00Z").unwrap();
+    a.publish(&data, Some("2011-02-01T00:00:00Z")).unwrap();
+    let builds = cablegate_build::builds_dir(&data);
+    let mirror = tmp.path().join("mirror");
+    let first = export(&builds, None, &mirror, &Options { threads: 1, progress: None }).unwrap();
+    let before = read_manifest(&mirror).unwrap();
+    assert!(mirror.join("cable/2000/09/00HARARE5461.html").exists());
+
+    // the same build again: nothing written
+    let again = export(&builds, None, &mirror, &Options::default()).unwrap();
+    assert_eq!((again.written, again.unchanged, again.removed), (0, first.files, 0));
+
+    // a later build: one cable withdrawn
+    a.publish(&data, Some("2011-07-01T00:00:00Z")).unwrap();
+    let stamp = std::fs::metadata(mirror.join("cable/2009/04/09LONDON923.html")).unwrap().modified().unwrap();
+    let next = export(&builds, None, &mirror, &Options::default()).unwrap();
+    let after = read_manifest(&mirror).unwrap();
+    let changed = after.files.iter().filter(|(k, v)| before.files.get(*k) != Some(*v)).count() as u64;
+    let gone = before.files.keys().filter(|k| !after.files.contains_key(*k)).count() as u64;
+    assert_eq!(next.written, changed, "{next:?}");
+    assert_eq!(next.removed, gone);
+    assert!(gone >= 2 && changed > 0 && next.unchanged > 0, "{next:?}");
+    assert!(!mirror.join("cable/2000/09/00HARARE5461.html").exists());
+    assert!(!mirror.join("api/cable/00HARARE5461.json").exists());
+    // a page that did not change was not touched
+    let stamp2 = std::fs::metadata(mirror.join("cable/2009/04/09LONDON923.html")).unwrap().modified().unwrap();
+    assert_eq!(stamp, stamp2);
+    assert_eq!(after.build, 2);
+    assert!(verify(&mirror).unwrap().is_clean());
+}
