@@ -34,6 +34,7 @@ median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1
 minmax() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.2f–%.2f", min, max}'; }
 
 : > "$work/times"
+rm -f "$work"/first-*.json "$work"/rerun-*.json
 for i in $(seq "$runs"); do
   # each run starts with no dirty pages left by the one before (they would slow its writes)
   rm -rf "$work/data" "$work/baseline.sqlite"; sync

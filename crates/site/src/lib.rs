@@ -647,10 +647,36 @@ fn unslug(build: &Build, kind: &str, key: &str) -> Result<Option<String>, rusqli
         "tag" => "SELECT DISTINCT tag FROM tags",
         _ => return Ok(Some(key.to_owned())),
     };
-    let mut s = build.connection().prepare_cached(sql)?;
-    let values = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let f = if kind == "tag" { tag_slug } else { slug };
-    Ok(values.into_iter().find(|v| f(v) == key))
+    // the values of a build never change: read them once per build and kind (a memo, so pages
+    // stay functions of the build), not once per page
+    type Table = std::sync::Arc<std::collections::HashMap<String, String>>;
+    static TABLES: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<(std::path::PathBuf, String), Table>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let memo_key = (build.dir().to_owned(), kind.to_owned());
+    let cached = TABLES.lock().unwrap_or_else(|e| e.into_inner()).get(&memo_key).cloned();
+    let table = match cached {
+        Some(t) => t,
+        None => {
+            let mut s = build.connection().prepare_cached(sql)?;
+            let values = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let f = if kind == "tag" { tag_slug } else { slug };
+            let mut map = std::collections::HashMap::with_capacity(values.len());
+            for v in values {
+                // two values with one slug: the first one keeps it
+                map.entry(f(&v)).or_insert(v);
+            }
+            let t: Table = std::sync::Arc::new(map);
+            let mut all = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+            // a handful of builds at most are served at once
+            if all.len() >= 16 {
+                all.clear();
+            }
+            all.insert(memo_key, t.clone());
+            t
+        }
+    };
+    Ok(table.get(key).cloned())
 }
 
 /// The SQL filter, its argument and a heading for a list: `tag` + `PREL`.
