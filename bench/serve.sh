@@ -3,7 +3,12 @@
 # `cablegate serve`, and the same pages (not the searches: they need a server) from nginx serving
 # them as static files, side by side, under wrk on 127.0.0.1.
 #
-#   bench/serve.sh [--data DIR] [--seconds S] [--pages N]
+#   bench/serve.sh [--data DIR] [--seconds S] [--pages N] [--mirror DIR]
+#
+# nginx serves the static export of the same build (--mirror, default target/bench/mirror when
+# bench/export.sh left one of the current build), or else the pages fetched from the server. N
+# cable pages (default 2000) are requested at random; with N large enough (20,000 cable pages
+# are about 300 MB) the working set exceeds the server's 256 MB page cache.
 #
 # DIR is a data folder with a current build (default target/bench/data, which bench/import.sh
 # leaves; this script releases everything and publishes when it has no build). Installs nginx and
@@ -14,12 +19,14 @@ cd "$(dirname "$0")/.."
 data=target/bench/data
 seconds=15
 pages=2000
+mirror=target/bench/mirror
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --pages) pages=$2; shift 2 ;;
-    *) echo "usage: bench/serve.sh [--data DIR] [--seconds S] [--pages N]" >&2; exit 2 ;;
+    --mirror) mirror=$2; shift 2 ;;
+    *) echo "usage: bench/serve.sh [--data DIR] [--seconds S] [--pages N] [--mirror DIR]" >&2; exit 2 ;;
   esac
 done
 command -v nginx >/dev/null && command -v wrk >/dev/null || {
@@ -68,12 +75,27 @@ for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; 
 rss() { awk '/VmRSS/ {print int($2/1024) " MB"}' /proc/$server/status; }
 rss_before=$(rss)
 
-# render time inside the server, and the pages for nginx
+# nginx serves the export of this very build when there is one, else the pages fetched here
+current=$(cat "$data/builds/CURRENT")
+if [ -f "$mirror/MANIFEST.json" ] && python3 -c "import json,sys; sys.exit(json.load(open('$mirror/MANIFEST.json'))['build'] != $current)"; then
+  root=$(cd "$mirror" && pwd)
+else
+  root=$work/static
+fi
+# render time inside the server (the first 300 of each set), and the pages for nginx
 for kind in paths lists searches; do
   : > "$work/timings-$kind"
+  n=0
   while read -r p; do
-    mkdir -p "$work/static$(dirname "${p%%\?*}")"
-    curl -s -D "$work/h" -o "$work/static${p%%\?*}" "http://127.0.0.1:$port$p"
+    n=$((n + 1))
+    if [ "$root" = "$work/static" ]; then
+      out="$work/static${p%%\?*}"; mkdir -p "$(dirname "$out")"
+    elif [ $n -le 300 ]; then
+      out=/dev/null
+    else
+      continue
+    fi
+    curl -s -D "$work/h" -o "$out" "http://127.0.0.1:$port$p"
     sed -n 's/^server-timing: render;dur=\([0-9.]*\).*/\1/p' "$work/h" >> "$work/timings-$kind"
   done < "$work/$kind"
 done
@@ -87,7 +109,7 @@ events { worker_connections 1024; }
 http {
   access_log off;
   sendfile on;
-  server { listen 127.0.0.1:$nport; root $work/static; }
+  server { listen 127.0.0.1:$nport; root $root; }
 }
 NGINX
 nginx -c "$nginx_conf"
@@ -112,6 +134,7 @@ rss_after=$(rss)
 rate() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 lat() { echo "$1" | awk -v q="$2" '$1==q {print $2}'; }
 errs() { echo "$1" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' '; }
+echo "nginx serves: $root"
 echo "serving benchmark: $(wc -l < "$work/paths") cable pages of build $(cat "$data/builds/CURRENT") ($(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from cables').fetchone()[0])" "$build") cables), $(nproc) cores, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 echo
 echo "render time inside the server (Server-Timing, one pass over each set):"

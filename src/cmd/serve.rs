@@ -17,7 +17,14 @@ pub struct ServeArgs {
 }
 
 fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    // pages render on blocking threads, each with its own connection to the build: a few per
+    // core keep the cores busy; hundreds (tokio's default bound) only add memory and contention
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(cores * 4)
+        .build()
+        .context("starting the runtime")?;
     runtime.block_on(async {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -274,7 +274,21 @@ impl Build {
         if !dir.join("meta.json").exists() {
             return Err(Error::NoSearch(self.manifest.number));
         }
-        let index = std::sync::Arc::new(cablegate_search::Index::open(&dir)?);
+        // one open index per build for the whole process: every thread's `Build` shares it, its
+        // caches and its search threads
+        type Open = std::collections::HashMap<PathBuf, std::sync::Weak<cablegate_search::Index>>;
+        static OPEN: std::sync::LazyLock<std::sync::Mutex<Open>> = std::sync::LazyLock::new(Default::default);
+        let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        open.retain(|_, w| w.strong_count() > 0);
+        let index = match open.get(&dir).and_then(std::sync::Weak::upgrade) {
+            Some(i) => i,
+            None => {
+                let i = std::sync::Arc::new(cablegate_search::Index::open(&dir)?);
+                open.insert(dir, std::sync::Arc::downgrade(&i));
+                i
+            }
+        };
+        drop(open);
         Ok(self.search.get_or_init(|| index).clone())
     }
 

@@ -618,14 +618,41 @@ fn listed(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Listed>, u64), rusqlite::Error> {
-    let conn = build.connection();
-    let count: i64 = conn.query_row(&format!("SELECT count(*) FROM cables WHERE {filter}"), [arg], |r| r.get(0))?;
-    let mut s = conn.prepare_cached(&format!(
-        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE {filter}
-         ORDER BY {order} LIMIT ?2 OFFSET ?3"
-    ))?;
-    let list = s
-        .query_map(params![arg, limit as i64, offset as i64], |r| {
+    // The whole list's order, once per build and list (a memo: a list of a build never changes),
+    // then the page by row id. With LIMIT/OFFSET, each page of a list of 251,287 cables sorted
+    // the whole list again: the export renders thousands of such pages.
+    type Order = std::sync::Arc<Vec<i64>>;
+    type Key = (std::path::PathBuf, String, String, String);
+    static ORDERS: std::sync::LazyLock<std::sync::Mutex<(std::collections::HashMap<Key, Order>, usize)>> =
+        std::sync::LazyLock::new(Default::default);
+    const MEMO_ROWS: usize = 4_000_000;
+    let key: Key = (build.dir().to_owned(), filter.to_owned(), arg.to_owned(), order.to_owned());
+    let cached = ORDERS.lock().unwrap_or_else(|e| e.into_inner()).0.get(&key).cloned();
+    let ids = match cached {
+        Some(ids) => ids,
+        None => {
+            let conn = build.connection();
+            let mut s = conn.prepare_cached(&format!("SELECT id FROM cables WHERE {filter} ORDER BY {order}"))?;
+            let ids: Order = std::sync::Arc::new(s.query_map([arg], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?);
+            let mut memo = ORDERS.lock().unwrap_or_else(|e| e.into_inner());
+            // bounded: about 32 MB of row ids at most
+            if memo.1 + ids.len() > MEMO_ROWS {
+                memo.0.clear();
+                memo.1 = 0;
+            }
+            memo.1 += ids.len();
+            memo.0.insert(key, ids.clone());
+            ids
+        }
+    };
+    let count = ids.len() as u64;
+    let page = ids.iter().skip(offset as usize).take(limit as usize);
+    let mut s = build.connection().prepare_cached(
+        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE id = ?1",
+    )?;
+    let mut list = Vec::with_capacity(limit as usize);
+    for id in page {
+        list.push(s.query_row([id], |r| {
             Ok(Listed {
                 reference_id: r.get(0)?,
                 subject: r.get(1)?,
@@ -634,9 +661,9 @@ fn listed(
                 classification: r.get(4)?,
                 origin: r.get(5)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((list, count as u64))
+        })?);
+    }
+    Ok((list, count))
 }
 
 /// The value behind a slug: the origin, classification or tag whose slug it is.
