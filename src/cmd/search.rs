@@ -94,12 +94,12 @@ pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{}  {}  {}  {}",
-            h.reference_id,
-            h.created.as_deref().and_then(|c| c.get(..10)).unwrap_or("?"),
-            h.classification.as_deref().unwrap_or("?"),
-            h.origin.as_deref().unwrap_or("?"),
+            h.cable.reference_id,
+            h.cable.created.as_deref().and_then(|c| c.get(..10)).unwrap_or("?"),
+            h.cable.classification.as_deref().unwrap_or("?"),
+            h.cable.origin.as_deref().unwrap_or("?"),
         )?;
-        if let Some(s) = &h.subject {
+        if let Some(s) = &h.cable.subject {
             writeln!(out, "  {s}")?;
         }
         for s in &h.snippets {

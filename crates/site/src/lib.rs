@@ -871,12 +871,18 @@ fn feed(build: &Build, path: &str, kind: &str, key: &str) -> R {
         alternate,
         entries,
     };
-    Ok(Page {
-        status: 200,
-        content_type: "application/atom+xml; charset=utf-8",
-        body: f.render()?.into_bytes(),
-        location: None,
-    })
+    f.page()
+}
+
+impl Feed {
+    fn page(&self) -> R {
+        Ok(Page {
+            status: 200,
+            content_type: "application/atom+xml; charset=utf-8",
+            body: self.render()?.into_bytes(),
+            location: None,
+        })
+    }
 }
 
 fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {

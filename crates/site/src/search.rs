@@ -50,15 +50,11 @@ impl Request {
     }
 }
 
-/// One result as every form shows it.
+/// One result as every form shows it: the cable as listings show it, its page, its snippets.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
-    pub reference_id: String,
-    pub subject: Option<String>,
-    pub created: Option<String>,
-    pub released: String,
-    pub classification: Option<String>,
-    pub origin: Option<String>,
+    #[serde(flatten)]
+    pub cable: cablegate_build::Listed,
     /// The cable's page, from the site's root.
     pub href: String,
     pub snippets: Vec<Snippet>,
@@ -106,12 +102,14 @@ pub fn run(build: &Build, req: &Request, facets: bool) -> Result<Outcome, Box<dy
         let snippets = highlighter.snippets(c.paragraphs.iter().map(|p| (p.number, p.text.as_str())), SNIPPETS);
         hits.push(Hit {
             href: cable_href(&c.reference_id, c.created.as_deref()),
-            reference_id: c.reference_id,
-            subject: c.subject,
-            created: c.created,
-            released,
-            classification: c.classification,
-            origin: c.origin,
+            cable: cablegate_build::Listed {
+                reference_id: c.reference_id,
+                subject: c.subject,
+                created: c.created,
+                released,
+                classification: c.classification,
+                origin: c.origin,
+            },
             snippets,
         });
     }
@@ -309,8 +307,8 @@ pub fn page(build: &Build, path: &str, query: &str) -> R {
             .iter()
             .cloned()
             .map(|hit| HitView {
-                created: hit.created.as_deref().map(short_time).unwrap_or_default(),
-                released: short_time(&hit.released),
+                created: hit.cable.created.as_deref().map(short_time).unwrap_or_default(),
+                released: short_time(&hit.cable.released),
                 hit,
             })
             .collect(),
@@ -395,12 +393,12 @@ pub fn feed(build: &Build, path: &str, query: &str) -> R {
         .into_iter()
         .map(|h| crate::FeedEntry {
             href: h.href,
-            subject: h.subject.unwrap_or_default(),
-            created: h.created.unwrap_or_default(),
-            classification: h.classification.unwrap_or_default(),
-            origin: h.origin.unwrap_or_default(),
-            released: h.released,
-            reference_id: h.reference_id,
+            subject: h.cable.subject.unwrap_or_default(),
+            created: h.cable.created.unwrap_or_default(),
+            classification: h.cable.classification.unwrap_or_default(),
+            origin: h.cable.origin.unwrap_or_default(),
+            released: h.cable.released,
+            reference_id: h.cable.reference_id,
         })
         .collect::<Vec<_>>();
     let updated = entries.first().map(|e| e.released.clone()).unwrap_or_else(|| build.manifest().made_at.clone());
@@ -412,10 +410,5 @@ pub fn feed(build: &Build, path: &str, query: &str) -> R {
         alternate: req.href("search.html", &a.query, Sort::Relevance, 1),
         entries,
     };
-    Ok(Page {
-        status: 200,
-        content_type: "application/atom+xml; charset=utf-8",
-        body: f.render()?.into_bytes(),
-        location: None,
-    })
+    f.page()
 }
