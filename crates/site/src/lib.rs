@@ -478,7 +478,7 @@ pub fn paths(build: &Build) -> Result<Vec<String>, rusqlite::Error> {
     };
     let lists = [
         ("reldate", "SELECT substr(released, 1, 10), count(*) FROM cables GROUP BY 1"),
-        ("date", "SELECT substr(created, 1, 7), count(*) FROM cables WHERE created IS NOT NULL GROUP BY 1"),
+        ("date", DATE_KEYS),
         ("origin", "SELECT origin, count(*) FROM cables WHERE origin IS NOT NULL GROUP BY 1"),
         ("classification", "SELECT classification, count(*) FROM cables WHERE classification IS NOT NULL GROUP BY 1"),
         ("tag", "SELECT tag, count(*) FROM tags GROUP BY 1"),
@@ -928,15 +928,18 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
     Ok(Page::html(200, listing.render()?))
 }
 
+/// The keys of the creation-date lists: each year (newest first), then its months.
+const DATE_KEYS: &str = "SELECT k, n FROM (
+       SELECT substr(created, 1, 4) AS k, count(*) AS n FROM cables WHERE created IS NOT NULL GROUP BY 1
+       UNION ALL SELECT substr(created, 1, 7), count(*) FROM cables WHERE created IS NOT NULL GROUP BY 1)
+     ORDER BY substr(k, 1, 4) DESC, length(k), k DESC";
+
 fn index(build: &Build, path: &str, kind: &str) -> R {
     let (sql, heading): (&str, &str) = match kind {
         "reldate" => {
             ("SELECT substr(released, 1, 10), count(*) FROM cables GROUP BY 1 ORDER BY 1 DESC", "Release days")
         }
-        "date" => (
-            "SELECT substr(created, 1, 7), count(*) FROM cables WHERE created IS NOT NULL GROUP BY 1 ORDER BY 1 DESC",
-            "By creation date",
-        ),
+        "date" => (DATE_KEYS, "By creation date"),
         "origin" => ("SELECT origin, count(*) FROM cables WHERE origin IS NOT NULL GROUP BY 1 ORDER BY 1", "By origin"),
         "classification" => (
             "SELECT classification, count(*) FROM cables WHERE classification IS NOT NULL GROUP BY 1 ORDER BY 1",
