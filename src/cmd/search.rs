@@ -54,29 +54,18 @@ pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
             ms[ms.len() - 1]
         );
     }
-    let answer = match run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))? {
+    let outcome = run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&cablegate_site::search::json(&req, outcome))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let answer = match outcome {
         Outcome::Cable(href) => {
-            if args.json {
-                println!("{}", serde_json::json!({ "query": req.q, "cable": format!("/{href}") }));
-            } else {
-                println!("the query is a reference id: /{href}");
-            }
+            println!("the query is a reference id: /{href}");
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Answer(a) => *a,
     };
-    if args.json {
-        let mut v = serde_json::to_value(&answer)?;
-        if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
-            for h in hits {
-                if let Some(serde_json::Value::String(href)) = h.get_mut("href") {
-                    href.insert(0, '/');
-                }
-            }
-        }
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(ExitCode::SUCCESS);
-    }
     for w in &answer.warnings {
         eprintln!("warning: {w}");
     }

@@ -201,30 +201,27 @@ impl Build {
     /// A released cable by its published or canonical id, in any case (the published id wins
     /// when both match): its published id and creation time.
     pub fn find(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
+        Ok(self.find_row(id)?.map(|(_, rid, created)| (rid, created)))
+    }
+
+    /// [`find`](Self::find), with the cable's row id.
+    fn find_row(&self, id: &str) -> Result<Option<(i64, String, Option<String>)>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
         self.conn
             .prepare_cached(
-                "SELECT reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
+                "SELECT id, reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
                  ORDER BY reference_id = ?1 DESC LIMIT 1",
             )
             .and_then(|mut s| {
-                s.query_row(rusqlite::params![upper, canonical], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+                s.query_row(rusqlite::params![upper, canonical], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
             })
             .map_err(|e| self.sql(e))
     }
 
     /// A released cable, redacted and parsed, by its published or canonical id.
     pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
-        let Some((reference_id, _)) = self.find(id)? else { return Ok(None) };
-        let Some(rowid) = self
-            .conn
-            .prepare_cached("SELECT id FROM cables WHERE reference_id = ?1")
-            .and_then(|mut s| s.query_row([&reference_id], |r| r.get::<_, i64>(0)).optional())
-            .map_err(|e| self.sql(e))?
-        else {
-            return Ok(None);
-        };
+        let Some((rowid, _, _)) = self.find_row(id)? else { return Ok(None) };
         Ok(self.cable_by_key(rowid as u64)?.map(|(c, _)| c))
     }
 

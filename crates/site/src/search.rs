@@ -358,25 +358,30 @@ pub fn mirror_page(build: &Build) -> R {
     Ok(Page::html(200, page.render()?))
 }
 
+/// What `/api/search` and `cablegate search --json` print: the answer, or the cable a reference
+/// id names; hrefs from the root, as the rest of the API gives them.
+pub fn json(req: &Request, outcome: Outcome) -> serde_json::Value {
+    match outcome {
+        Outcome::Cable(href) => serde_json::json!({ "query": req.q, "cable": format!("/{href}") }),
+        Outcome::Answer(a) => {
+            let mut v = serde_json::to_value(&*a).expect("an answer serialises");
+            if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
+                for h in hits {
+                    if let Some(serde_json::Value::String(href)) = h.get_mut("href") {
+                        href.insert(0, '/');
+                    }
+                }
+            }
+            v
+        }
+    }
+}
+
 /// `/api/search?q=…`: the same answer as JSON.
 pub fn api(build: &Build, query: &str) -> R {
     let req = Request::from_query(query);
-    let answer = match run(build, &req, true)? {
-        Outcome::Cable(href) => {
-            return Ok(crate::json(200, serde_json::json!({ "query": req.q, "cable": format!("/{href}") })));
-        }
-        Outcome::Answer(a) => *a,
-    };
-    let mut v = serde_json::to_value(&answer)?;
-    // hrefs from the root, as the rest of the API gives them
-    if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
-        for h in hits {
-            if let Some(serde_json::Value::String(href)) = h.get_mut("href") {
-                href.insert(0, '/');
-            }
-        }
-    }
-    Ok(crate::json(200, v))
+    let outcome = run(build, &req, true)?;
+    Ok(crate::json(200, json(&req, outcome)))
 }
 
 /// `/search.atom?q=…`: the latest released cables matching a query, to follow a topic.
