@@ -9,6 +9,9 @@
 //!   MANIFEST.json       build, time, counts, the SHA-256 and size of every file
 //! ```
 //!
+//! The mirror's search index (`search/`, see [`shards`]) and the script that reads it
+//! (`search.js`) let readers search a mirror with no server.
+//!
 //! Links between pages are relative, so a mirror works under any path prefix and from disk.
 //! Exporting a newer build into the same folder writes only the files whose bytes changed and
 //! removes the files the new build no longer has.
@@ -20,6 +23,11 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub mod shards;
+
+/// The mirror's search script, written to `search.js`.
+const SEARCH_JS: &str = include_str!("../assets/search.js");
 
 pub const MANIFEST_JSON: &str = "MANIFEST.json";
 pub const MANIFEST_SHA256: &str = "MANIFEST.sha256";
@@ -147,7 +155,15 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::with_capacity(paths.len()));
     let total = paths.len() as u64;
     const CHUNK: usize = 64;
-    std::thread::scope(|s| {
+    let index = std::thread::scope(|s| {
+        // the search index is built beside the pages, from its own connection
+        let index = s.spawn(|| -> Result<Vec<(String, Vec<u8>)>> {
+            let build = cablegate_build::Build::open(builds, Some(number))?;
+            let mut files =
+                shards::files(&build).map_err(|source| Error::Sqlite { path: build.dir().to_owned(), source })?;
+            files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
+            Ok(files)
+        });
         for _ in 0..opts.threads.max(1) {
             s.spawn(|| {
                 let work = || -> Result<()> {
@@ -176,19 +192,8 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                                 });
                             }
                             let file = file_for(path);
-                            let entry = FileEntry { sha256: sha256_hex(&page.body), size: page.body.len() as u64 };
-                            let target = dir.join(&file);
-                            // unchanged when the manifest says so and the file holds these very
-                            // bytes (an altered or missing file is written again)
-                            let same = old.get(&file) == Some(&entry)
-                                && std::fs::read(&target).map(|b| b == page.body).unwrap_or(false);
-                            if !same {
-                                if let Some(parent) = target.parent() {
-                                    std::fs::create_dir_all(parent).map_err(io(parent))?;
-                                }
-                                std::fs::write(&target, &page.body).map_err(io(&target))?;
-                                written.fetch_add(1, Ordering::Relaxed);
-                            }
+                            let (entry, wrote) = put(dir, &old, &file, &page.body)?;
+                            written.fetch_add(wrote as u64, Ordering::Relaxed);
                             mine.push((file, entry));
                         }
                         let d = done.fetch_add(CHUNK as u64, Ordering::Relaxed) + CHUNK as u64;
@@ -204,11 +209,17 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                 }
             });
         }
+        index.join().expect("the search index does not panic")
     });
     if let Some(e) = failed.into_inner().expect("not poisoned") {
         return Err(e);
     }
-    let files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
+    let mut files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
+    for (file, bytes) in index? {
+        let (entry, wrote) = put(dir, &old, &file, &bytes)?;
+        written.fetch_add(wrote as u64, Ordering::Relaxed);
+        files.insert(file, entry);
+    }
 
     // what the new build no longer has
     let mut removed = 0;
@@ -248,6 +259,22 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         removed,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Writes one file of the mirror unless the previous manifest lists these very bytes and the file
+/// still holds them (an altered or missing file is written again); its entry, and whether it
+/// was written.
+fn put(dir: &Path, old: &BTreeMap<String, FileEntry>, file: &str, bytes: &[u8]) -> Result<(FileEntry, bool)> {
+    let entry = FileEntry { sha256: sha256_hex(bytes), size: bytes.len() as u64 };
+    let target = dir.join(file);
+    let same = old.get(file) == Some(&entry) && std::fs::read(&target).map(|b| b == bytes).unwrap_or(false);
+    if !same {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&target, bytes).map_err(io(&target))?;
+    }
+    Ok((entry, !same))
 }
 
 fn write_manifests(dir: &Path, m: &Manifest) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Static mirrors, end to end: the demo's real cables exported, served by a plain static file
-//! server (Python's http.server) under a path prefix and crawled; verification; an incremental
-//! export after a release.
+//! server (Python's http.server) under a path prefix and crawled; its search page driven in a real
+//! browser (Debian's `chromium` through `chromedriver`) and compared with the server's search;
+//! verification; an incremental export after a release.
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -135,6 +136,8 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
         .filter(|p| p.starts_with("/wikileaks/cable/") && p.ends_with(".html") && !p.contains("/diff_"))
         .count();
     assert_eq!(reached, cables, "{pages} pages crawled");
+    let build = cablegate_build::Build::open(&cablegate_build::builds_dir(&data), None).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(searches_in_a_browser(&format!("{base}/wikileaks/"), &build));
     drop(server);
 
     // verify: clean, then every kind of damage named
@@ -215,4 +218,135 @@ fn an_incremental_export_rewrites_only_what_changed() {
     assert_eq!(stamp, stamp2);
     assert_eq!(after.build, 2);
     assert!(verify(&mirror).unwrap().is_clean());
+}
+
+/// The server's answer to a query: its total and the reference ids and creation times (as pages
+/// show them) of its first page.
+fn server_answer(build: &cablegate_build::Build, q: &str, sort: &str) -> (u64, Vec<(String, String)>) {
+    let query = format!("q={}&sort={sort}", q.replace('%', "%25").replace('+', "%2B").replace(' ', "+"));
+    let page = cablegate_site::render(build, &format!("/api/search?{query}"));
+    let v: serde_json::Value = serde_json::from_slice(&page.body).unwrap();
+    let ids = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let created = h["created"].as_str().unwrap_or_default();
+            (h["reference_id"].as_str().unwrap().to_owned(), created.get(..16).unwrap_or(created).replace('T', " "))
+        })
+        .collect();
+    (v["total"].as_u64().unwrap(), ids)
+}
+
+/// The mirror's search page in chromium: the same totals and first pages as the server's search
+/// for every kind of query a mirror reads, a reference id opens its cable, pages and sorts link on,
+/// and a query fetches only the shards of its words.
+async fn searches_in_a_browser(base: &str, build: &cablegate_build::Build) {
+    use fantoccini::{ClientBuilder, Locator};
+    let Some(driver) =
+        ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| Path::new(p).exists())
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium and chromium-driver (see .ci/run)");
+        eprintln!("skipped the browser: no chromedriver (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _driver = Server(
+        std::process::Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+        port,
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a chromium session");
+    let summary = Locator::Css("#static-results .summary strong");
+    let wait = std::time::Duration::from_secs(20);
+    let open =
+        |q: &str, sort: &str| format!("{base}search.html?q={}&sort={sort}", q.replace('+', "%2B").replace(' ', "+"));
+    for q in [
+        "iran nuclear",
+        "Moussavi",
+        "tag:prel",
+        "tag:PREL origin:london",
+        "origin:london",
+        "sanction*",
+        "iran -nuclear",
+        "created:2009 iran",
+        "created:2008-01..2009-06 iran",
+        "iran OR iraq",
+        "classification:secret",
+        "classification:noforn",
+        "subject:election",
+        "ref:08STATE85678",
+        "LONDON 923",
+    ] {
+        let (total, ids) = server_answer(build, q, "newest");
+        assert!(total > 0, "the server finds {q}");
+        c.goto(&open(q, "newest")).await.unwrap();
+        let shown = c.wait().at_most(wait).for_element(summary).await.unwrap().text().await.unwrap();
+        assert_eq!(shown.replace(',', ""), total.to_string(), "{q}");
+        let mut mirror_ids = Vec::new();
+        for li in c.find_all(Locator::Css("#static-results .hits li")).await.unwrap() {
+            let id = li.find(Locator::Css("h2 a")).await.unwrap().text().await.unwrap();
+            let meta = li.find(Locator::Css(".meta")).await.unwrap().text().await.unwrap();
+            let created = meta.strip_prefix("Created ").and_then(|m| m.get(..16)).unwrap_or_default().to_owned();
+            mirror_ids.push((id, created));
+        }
+        // newest first: the same times in the same order (cables created in the same minute may
+        // come in either order), the same cables when they all fit on the page
+        let times = |v: &[(String, String)]| v.iter().map(|x| x.1.clone()).collect::<Vec<_>>();
+        assert_eq!(times(&mirror_ids), times(&ids), "{q}: the newest first");
+        if total <= 20 {
+            let set = |v: &[(String, String)]| v.iter().map(|x| x.0.clone()).collect::<BTreeSet<_>>();
+            assert_eq!(set(&mirror_ids), set(&ids), "{q}");
+        }
+    }
+    // oldest first, and the next page
+    let (_, oldest) = server_answer(build, "iran nuclear", "oldest");
+    c.goto(&open("iran nuclear", "oldest")).await.unwrap();
+    c.wait().at_most(wait).for_element(summary).await.unwrap();
+    let first = c.find(Locator::Css("#static-results .hits .meta")).await.unwrap().text().await.unwrap();
+    assert!(first.starts_with(&format!("Created {}", oldest[0].1)), "{first} {oldest:?}");
+    c.find(Locator::Css("#static-results a[rel=next]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(wait).for_element(Locator::Css("#static-results ol.hits[start='21']")).await.unwrap();
+    assert!(c.current_url().await.unwrap().as_str().contains("page=2"));
+    // a reference id alone opens the cable
+    c.goto(&open("09london923", "newest")).await.unwrap();
+    let deadline = std::time::Instant::now() + wait;
+    while !c.current_url().await.unwrap().as_str().ends_with("/wikileaks/cable/2009/04/09LONDON923.html") {
+        assert!(std::time::Instant::now() < deadline, "the reference id did not open its cable");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // what a two-word query downloads: the meta file, the shards of its two words, the documents
+    // of one page
+    c.goto(&open("embassy tehran", "newest")).await.unwrap();
+    c.wait().at_most(wait).for_element(summary).await.unwrap();
+    let fetched = c.execute("return performance.getEntriesByType('resource').map(e => e.name)", vec![]).await.unwrap();
+    let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
+    let shards = fetched.iter().filter(|u| u.contains("/search/t/")).count();
+    let docs = fetched.iter().filter(|u| u.contains("/search/d/")).count();
+    assert!((1..=2).contains(&shards) && (1..=20).contains(&docs), "{fetched:?}");
+    assert!(fetched.iter().any(|u| u.ends_with("/search/meta.json")));
+    c.close().await.unwrap();
 }

@@ -170,7 +170,8 @@ impl Indexer {
         }
         doc.add_text(f.idtext, &idtext);
         for t in d.tags {
-            doc.add_text(f.tag, t);
+            // tags are searched in any case (the release has both `PREL` and `prel`)
+            doc.add_text(f.tag, t.to_uppercase());
             doc.add_u64(f.tag_ids, self.tables.tag.id(t));
         }
         if let Some(o) = d.origin {
