@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Export benchmark: `cablegate export` of a build into an empty folder, then again into the same
 # folder (nothing changed: only hashing), beside a bare Python template loop writing one page per
-# cable of the same build (bench/baselines/template_loop.py).
+# cable of the same build (bench/baselines/template_loop.py). Then what a reader of the mirror
+# downloads to search it: the fixed query set on the mirror's search page in headless chromium
+# (bench/static_search.py; installs Debian's chromium when missing).
 #
 #   bench/export.sh [--data DIR] [--runs R]
 #
@@ -17,6 +19,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/export.sh [--data DIR] [--runs R]" >&2; exit 2 ;;
   esac
 done
+command -v chromium >/dev/null || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
 cargo build --release --quiet
 bin=target/release/cablegate
 work=target/bench
@@ -30,6 +35,8 @@ for i in $(seq "$runs"); do
   rm -rf "$work/baseline-pages"; sync
   /usr/bin/time -f "baseline %e %M" python3 bench/baselines/template_loop.py "$build" "$work/baseline-pages" > "$work/export-baseline.txt" 2>> "$work/export-times"
 done
+. bench/summary.sh
+python3 bench/static_search.py "$mirror" bench/queries.tsv > "$work/static-search.jsonl"
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m}'; }
 col() { awk -v k="$1" '$1==k {print $2}' "$work/export-times"; }
 mem() { awk -v k="$1" '$1==k {print $3/1024}' "$work/export-times" | median; }
@@ -46,3 +53,41 @@ echo "| cablegate export, same build again ($written_again files written) | $aga
 echo "| baseline: Python template loop, one page per cable | $base s | $(python3 -c "print(round($pages/$base))") | $(mem baseline) MB |"
 echo
 echo "mirror: $files files, $(du -sm "$mirror" | cut -f1) MB on disk ($(python3 -c "import json; print(round(json.load(open('$work/export-first.json'))['bytes']/1e6))") MB of content); export / baseline pages per second: $(python3 -c "print('%.2f' % (($files/$first)/($pages/$base)))")"
+echo
+python3 - "$work/static-search.jsonl" "$work/search-ours.jsonl" <<'PY'
+import json, os, statistics, sys
+from collections import defaultdict
+rows = [json.loads(l) for l in open(sys.argv[1])]
+server = {}
+if os.path.exists(sys.argv[2]):
+    for l in open(sys.argv[2]):
+        r = json.loads(l)
+        server[r["query"]] = r["total"]
+by = defaultdict(list)
+for r in rows:
+    by[r["class"]].append(r)
+kb = lambda b: f"{b / 1024:.0f}"
+print("search on the mirror, in chromium (nothing cached): what a query downloads")
+print()
+print("| class | all files, KB: median (max) | index files, KB: median (max) | shards: max | matches equal to the server's |")
+print("| --- | --- | --- | --- | --- |")
+for cls, rs in list(by.items()) + [("all", rows)]:
+    a, i = [r["bytes"] for r in rs], [r["index_bytes"] for r in rs]
+    same = sum(1 for r in rs if server.get(r["query"]) == r["matches"])
+    print(f"| {cls} | {kb(statistics.median(a))} ({kb(max(a))}) | {kb(statistics.median(i))} ({kb(max(i))}) | {max(r['shards'] for r in rs)} | {same} of {len(rs)} |")
+differ = [f"`{r['query']}` {r['matches']} vs {server.get(r['query'])}" for r in rows if server.get(r["query"]) != r["matches"]]
+if differ:
+    print()
+    print("differ (a mirror reads a phrase as its words, a release date not at all): " + "; ".join(differ))
+a = [r["bytes"] for r in rows]
+if os.environ.get("BENCH_SUMMARY"):
+    with open(os.environ["BENCH_SUMMARY"], "a", encoding="utf-8") as out:
+        out.write("\t".join(["static search on the mirror: downloaded per query, median (max)", "≤ 300 KB typical",
+                             f"{kb(statistics.median(a))} KB ({kb(max(a))} KB)", "", ""]) + "\n")
+PY
+summary "export of the build as a mirror ($files files), files per second" "≥ 5,000/s" \
+  "$(python3 -c "print(round($files/$first))")/s ($first s, $(mem first) MB with the search index)" \
+  "$(python3 -c "print(round($pages/$base))")/s (Python template loop)" \
+  "$(python3 -c "print('%.2f×' % (($files/$first)/($pages/$base)))")"
+summary "mirror's search index: build memory (the export's peak)" "< 2048 MB" "$(mem first) MB" "" ""
+

@@ -46,6 +46,7 @@ for i in $(seq "$runs"); do
 done
 rm -rf "$work/baseline.sqlite"
 
+. bench/summary.sh
 row() { # name key
   local t m
   t=$(awk -v k="$2" '$1==k {print $2}' "$work/times")
@@ -69,6 +70,12 @@ b=$(awk '$1=="baseline" {print $2}' "$work/times" | median)
 f=$(awk '$1=="first" {print $2}' "$work/times" | median)
 echo
 echo "first import / baseline: $(python3 -c "print('%.2f' % ($f/$b))")"
+times() { awk -v k="$1" '$1==k {print $2}' "$work/times"; }
+mems() { awk -v k="$1" '$1==k {print $3/1024}' "$work/times" | median; }
+summary "import, first run ($count cables)" "≤ 20 s, ≤ 1024 MB" \
+  "$(times first | median) s ($(times first | minmax)), $(mems first) MB" "$b s (Python csv + SQLite)" \
+  "$(python3 -c "print('%.2f×' % ($f/$b))")"
+summary "import, unchanged rerun" "≤ 10 s" "$(times rerun | median) s ($(times rerun | minmax)), $(mems rerun) MB" "" ""
 echo "busy time per stage of the first import (median; the stages overlap on 2 cores):" \
   "reading $(stage reading_s "$work"/first-*.json) s, parsing $(stage parsing_s "$work"/first-*.json) s," \
   "writing $(stage writing_s "$work"/first-*.json) s"

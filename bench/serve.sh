@@ -151,3 +151,12 @@ echo "| | nginx, same pages as files | $(rate "$theirs_lists") | $(lat "$theirs_
 echo "| $(wc -l < "$work/searches") searches (results pages, not cached) | cablegate serve | $(rate "$ours_search") | $(lat "$ours_search" 50%) | $(lat "$ours_search" 99%) | $(errs "$ours_search") |"
 echo
 echo "cablegate / nginx: cable pages $(python3 -c "print('%.2f' % ($(rate "$ours")/$(rate "$theirs")))"), listing pages $(python3 -c "print('%.2f' % ($(rate "$ours_lists")/$(rate "$theirs_lists")))"); server memory $rss_before before, $rss_after after"
+. bench/summary.sh
+summary "cable page render inside the server: median / p99" "≤ 2 ms / ≤ 10 ms" \
+  "$(pct "$work/timings-paths" 50) / $(pct "$work/timings-paths" 99) ms" "" ""
+summary "cable pages served ($(wc -l < "$work/paths") pages, wrk -c32), requests/s" "≥ 0.5× nginx" \
+  "$(rate "$ours")" "$(rate "$theirs") (nginx, the same pages as files)" \
+  "$(python3 -c "print('%.2f×' % ($(rate "$ours")/$(rate "$theirs")))")"
+summary "listing pages served, requests/s" "" "$(rate "$ours_lists")" "$(rate "$theirs_lists") (nginx)" \
+  "$(python3 -c "print('%.2f×' % ($(rate "$ours_lists")/$(rate "$theirs_lists")))")"
+summary "search results pages served (not cached), requests/s" "" "$(rate "$ours_search"), server $rss_after after" "" ""

@@ -26,7 +26,8 @@ pub struct SearchArgs {
     #[arg(long)]
     json: bool,
     /// Run the search this many times more and print the time of a results page on stderr
-    /// (median, p99, max: for benchmarks)
+    /// (median, p99, max: for benchmarks); with --json, print instead one line of JSON: the
+    /// query, its total and every run's milliseconds
     #[arg(long, value_name = "N", default_value_t = 0)]
     repeat: usize,
 }
@@ -39,10 +40,18 @@ pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let req = Request { q: args.query.join(" "), sort, page: args.page.max(1) };
     if args.repeat > 0 {
         let mut ms = Vec::with_capacity(args.repeat);
+        let mut total = None;
         for _ in 0..args.repeat {
             let t = std::time::Instant::now();
-            run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let outcome = run(&build, &req, true).map_err(|e| anyhow::anyhow!("{e}"))?;
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            if let Outcome::Answer(a) = outcome {
+                total = Some(a.total);
+            }
+        }
+        if args.json {
+            println!("{}", serde_json::json!({ "query": req.q, "total": total, "ms": ms }));
+            return Ok(ExitCode::SUCCESS);
         }
         ms.sort_by(f64::total_cmp);
         let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];

@@ -243,6 +243,13 @@
     var pre = { subject: "subject:", origin: "origin:", classification: "class:" }[f] || "";
     var isPrefix = !c.phrase && /\*$/.test(v);
     var ws = words(v);
+    if (f === "origin" && ws.length > 1 && !isPrefix) {
+      // a post's whole name is one term; words of it in another order are found word by word
+      return term("origin=" + ws.join(" ")).then(function (set) {
+        for (var k = 0; k < set.length; k++) if (set[k]) return set;
+        return allOf(ws.map(function (w) { return term(pre + w); }));
+      });
+    }
     if (c.phrase && ws.length > 1) warnings.push('a mirror finds the words of a phrase anywhere in a cable: "' + v + '" read as its words');
     var sets = ws.map(function (w, k) {
       return isPrefix && k === ws.length - 1 ? prefix(pre + w) : term(pre + w);
@@ -292,6 +299,12 @@
     return out;
   }
 
+  // a cable's page, as the site names it (cable_href): cable/YYYY/MM/ID.html of its creation
+  function href(r) {
+    var dated = r[2].length >= 7;
+    return "cable/" + (dated ? r[2].slice(0, 4) : "0000") + "/" + (dated ? r[2].slice(5, 7) : "00") + "/" + r[0] + ".html";
+  }
+
   function link(p, s) {
     var u = new URLSearchParams();
     u.set("q", q);
@@ -320,7 +333,7 @@
     var list = el("ol", { class: "hits", start: String((page - 1) * PER_PAGE + 1) });
     docs.forEach(function (d) {
       var r = rows[d];
-      var h = el("h2", {}, [el("a", { href: root + r[5] }, [r[0]])]);
+      var h = el("h2", {}, [el("a", { href: root + href(r) }, [r[0]])]);
       if (r[1]) h.appendChild(document.createTextNode(": " + r[1]));
       var m = [];
       if (r[2]) m.push("Created " + r[2]);
@@ -368,7 +381,7 @@
       });
       // a reference id alone opens its cable
       if (total === 1 && /^\d{2}[A-Za-z]+\d+$/.test(q) && rows[docs[0]][0].toUpperCase() === q.toUpperCase()) {
-        location.replace(root + rows[docs[0]][5]);
+        location.replace(root + href(rows[docs[0]]));
         return;
       }
       show(total, docs, rows);

@@ -6,13 +6,14 @@
 //! search/
 //!   meta.json        layout, counts, the first term of every shard, months, origins, classifications
 //!   t/N.bin          shard N: consecutive terms (in UTF-16 order) with their postings
-//!   d/N.json         documents 32·N … 32·N+31: [id, subject, created, class, origin, href]
+//!   d/N.json         documents 32·N … 32·N+31: [id, subject, created, origin, class], origin and
+//!                    class as numbers into meta.json's lists (from 1; 0: none)
 //! ```
 //!
 //! Documents are numbered by creation time (undated first), so a `created:` range is a range of
 //! numbers and "newest first" is descending order. Terms are the server's words
 //! ([`cablegate_search::tokens`]) of the subject, the text and the reference ids, plus field terms
-//! `tag:`, `origin:`, `class:`, `subject:` and `ref:`. A term's postings are either ascending
+//! `tag:`, `origin:`, `class:`, `subject:` and `ref:`, and `origin=` with a post's whole name. A term's postings are either ascending
 //! document numbers as LEB128 deltas or, when that is longer, a bitmap of every document, so no
 //! term costs more than `docs / 8` bytes.
 //!
@@ -84,8 +85,9 @@ struct Meta<'a> {
     classes: &'a [String],
 }
 
-/// A doc file's row.
-type DocRow = (String, String, String, u32, u32, String);
+/// A doc file's row. The page's address is the site's (`cable_href`): `cable/YYYY/MM/ID.html`, of
+/// the creation time shown (`0000/00` when there is none); search.js makes it.
+type DocRow = (String, String, String, u32, u32);
 
 /// Every file of a build's mirror index, by path under the mirror's root.
 pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
@@ -152,6 +154,10 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         for w in cablegate_search::tokens(&format!("{} {station}", origin.as_deref().unwrap_or(""))) {
             add(&format!("origin:{w}"), &mut terms);
         }
+        // the whole name too: `origin:"Embassy London"` reads one term, not two large ones
+        if let Some(o) = origin.as_deref() {
+            add(&format!("origin={}", cablegate_search::tokens(o).join(" ")), &mut terms);
+        }
         for w in cablegate_search::tokens(class.as_deref().unwrap_or("")) {
             add(&format!("class:{w}"), &mut terms);
         }
@@ -168,9 +174,8 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         };
         let o = id_of(origin, &mut origins, &mut origin_ids);
         let c = id_of(class, &mut classes, &mut class_ids);
-        let href = cablegate_site::cable_href(&reference_id, created.as_deref());
         let shown = created.as_deref().map(|c| c.get(..16).unwrap_or(c).replace('T', " ")).unwrap_or_default();
-        rows.push((reference_id, subject.unwrap_or_default(), shown, o, c, href));
+        rows.push((reference_id, subject.unwrap_or_default(), shown, o, c));
         doc += 1;
     }
     drop(q);

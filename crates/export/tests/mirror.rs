@@ -290,6 +290,7 @@ async fn searches_in_a_browser(base: &str, build: &cablegate_build::Build) {
         "tag:prel",
         "tag:PREL origin:london",
         "origin:london",
+        "iran origin:\"Embassy London\"",
         "sanction*",
         "iran -nuclear",
         "created:2009 iran",
