@@ -387,6 +387,8 @@
       show(total, docs, rows);
     });
   }).catch(function (e) {
-    say("The search index of this mirror could not be read (" + e.message + ").");
+    say(location.protocol === "file:"
+      ? "Search needs the mirror served over HTTP: browsers do not let a page opened from disk read the search index (serve the folder, e.g. python3 -m http.server)."
+      : "The search index of this mirror could not be read (" + e.message + ").");
   });
 })();
