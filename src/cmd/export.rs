@@ -71,7 +71,7 @@ pub fn export(data: DataDir, args: ExportArgs) -> anyhow::Result<ExitCode> {
         println!("{v}");
     } else {
         println!(
-            "build {} exported to {}: {} files, {} MB ({} written, {} unchanged, {} removed) in {:.1} s ({:.0} files/s)",
+            "build {} exported to {}: {} files, {} MB ({} written, {} unchanged, {} removed) in {:.1} s ({:.0} files/s; the search index {:.1} s beside the pages)",
             s.build,
             args.dir.display(),
             thousands(s.files),
@@ -80,7 +80,8 @@ pub fn export(data: DataDir, args: ExportArgs) -> anyhow::Result<ExitCode> {
             thousands(s.unchanged),
             thousands(s.removed),
             s.seconds,
-            s.files as f64 / s.seconds.max(1e-9)
+            s.files as f64 / s.seconds.max(1e-9),
+            s.index_seconds
         );
         if let (Some(file), Some(sha)) = (&args.archive, &sha) {
             let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);

@@ -221,8 +221,13 @@ impl Build {
 
     /// A released cable, redacted and parsed, by its published or canonical id.
     pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
+        Ok(self.cable_released(id)?.map(|(c, _)| c))
+    }
+
+    /// [`cable`](Self::cable), and when it was released.
+    pub fn cable_released(&self, id: &str) -> Result<Option<(cablegate_cable::Cable, String)>> {
         let Some((rowid, _, _)) = self.find_row(id)? else { return Ok(None) };
-        Ok(self.cable_by_key(rowid as u64)?.map(|(c, _)| c))
+        self.cable_by_key(rowid as u64)
     }
 
     /// A released cable, redacted and parsed, by its row id (what the search index gives), and
@@ -258,7 +263,8 @@ impl Build {
     pub fn in_catalog(&self, id: &str) -> Result<bool> {
         let canonical = cablegate_cable::refid::canonicalize(id).unwrap_or_else(|| id.trim().to_ascii_uppercase());
         self.conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM catalog WHERE canonical_id = ?1)", [canonical], |r| r.get(0))
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM catalog WHERE canonical_id = ?1)")
+            .and_then(|mut s| s.query_row([canonical], |r| r.get(0)))
             .map_err(|e| self.sql(e))
     }
 

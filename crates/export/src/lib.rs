@@ -90,6 +90,8 @@ pub struct Summary {
     pub unchanged: u64,
     pub removed: u64,
     pub seconds: f64,
+    /// Of which the mirror's search index took this long, on its own thread beside the pages.
+    pub index_seconds: f64,
 }
 
 /// How to export.
@@ -157,12 +159,13 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     const CHUNK: usize = 64;
     let index = std::thread::scope(|s| {
         // the search index is built beside the pages, from its own connection
-        let index = s.spawn(|| -> Result<Vec<(String, Vec<u8>)>> {
+        let index = s.spawn(|| -> Result<(Vec<File>, f64)> {
+            let started = std::time::Instant::now();
             let build = cablegate_build::Build::open(builds, Some(number))?;
             let mut files =
                 shards::files(&build).map_err(|source| Error::Sqlite { path: build.dir().to_owned(), source })?;
             files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
-            Ok(files)
+            Ok((files, started.elapsed().as_secs_f64()))
         });
         for _ in 0..opts.threads.max(1) {
             s.spawn(|| {
@@ -215,7 +218,8 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         return Err(e);
     }
     let mut files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
-    for (file, bytes) in index? {
+    let (index, index_seconds) = index?;
+    for (file, bytes) in index {
         let (entry, wrote) = put(dir, &old, &file, &bytes)?;
         written.fetch_add(wrote as u64, Ordering::Relaxed);
         files.insert(file, entry);
@@ -258,8 +262,12 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         unchanged: manifest.files_count - written,
         removed,
         seconds: started.elapsed().as_secs_f64(),
+        index_seconds,
     })
 }
+
+/// A file of the mirror that is not a page: its path and bytes.
+type File = (String, Vec<u8>);
 
 /// Writes one file of the mirror unless the previous manifest lists these very bytes and the file
 /// still holds them (an altered or missing file is written again); its entry, and whether it

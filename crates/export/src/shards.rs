@@ -92,31 +92,39 @@ type DocRow = (String, String, String, u32, u32);
 /// Every file of a build's mirror index, by path under the mirror's root.
 pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let conn = build.connection();
-    let mut terms: HashMap<Box<str>, Postings> = HashMap::new();
+    // about 150 million word occurrences at full scale: a fast hash, and no allocation per word
+    let mut terms: rustc_hash::FxHashMap<Box<str>, Postings> = Default::default();
+    let mut analyzer = cablegate_search::Words::default();
     let mut origins: Vec<String> = Vec::new();
     let mut classes: Vec<String> = Vec::new();
     let mut origin_ids: HashMap<String, u32> = HashMap::new();
     let mut class_ids: HashMap<String, u32> = HashMap::new();
     let mut months: Vec<(u32, u32)> = Vec::new();
     let mut rows: Vec<DocRow> = Vec::new();
+    // the order first (sorting whole rows would carry every text through SQLite's sorter), then
+    // each cable by its row id
+    let order: Vec<i64> = conn
+        .prepare("SELECT id FROM cables ORDER BY year IS NOT NULL, year, month, created, reference_id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
         "SELECT c.reference_id, c.canonical_id, c.subject, c.created, c.classification, c.origin, v.body,
                 (SELECT group_concat(tag, char(31)) FROM tags t WHERE t.cable_id = c.id),
                 (SELECT group_concat(cited_id, char(31)) FROM refs r WHERE r.cable_id = c.id AND cited_id IS NOT NULL)
          FROM cables c JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
-         ORDER BY c.year IS NOT NULL, c.year, c.month, c.created, c.reference_id",
+         WHERE c.id = ?1",
     )?;
-    let mut q = stmt.query([])?;
     let mut doc: u32 = 0;
-    let mut words: Vec<String> = Vec::new();
-    while let Some(r) = q.next()? {
+    for id in order {
+        let mut q = stmt.query([id])?;
+        let Some(r) = q.next()? else { continue };
         let reference_id: String = r.get(0)?;
         let canonical_id: String = r.get(1)?;
         let subject: Option<String> = r.get(2)?;
         let created: Option<String> = r.get(3)?;
         let class: Option<String> = r.get(4)?;
         let origin: Option<String> = r.get(5)?;
-        let body: String = r.get_ref(6)?.as_str().map(str::to_owned).unwrap_or_default();
+        let body: &str = r.get_ref(6)?.as_str().unwrap_or_default();
         let tags: Option<String> = r.get(7)?;
         let cited: Option<String> = r.get(8)?;
 
@@ -128,41 +136,42 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
             months.push((month, doc));
         }
 
-        let add = |t: &str, p: &mut HashMap<Box<str>, Postings>| match p.get_mut(t) {
+        let mut add = |t: &str| match terms.get_mut(t) {
             Some(x) => x.add(doc),
-            None => p.entry(t.into()).or_default().add(doc),
+            None => terms.entry(t.into()).or_default().add(doc),
+        };
+        // a field's words as `field:word`, in one reused buffer
+        let mut key = String::new();
+        let mut field = |f: &str, analyzer: &mut cablegate_search::Words, text: &str, add: &mut dyn FnMut(&str)| {
+            analyzer.each(text, |w| {
+                key.clear();
+                key.push_str(f);
+                key.push_str(w);
+                add(&key);
+            })
         };
         // the words a plain query searches: subject, text, reference ids (as the server's idtext)
-        words.clear();
         let mut idtext = format!("{reference_id} {canonical_id}");
-        if let Some(r) = cablegate_cable::refid::parse(&canonical_id) {
+        let station = cablegate_cable::refid::parse(&canonical_id);
+        if let Some(r) = &station {
             idtext.push_str(&format!(" {} {} {:02}", r.station, r.serial, r.year));
         }
-        for text in [subject.as_deref().unwrap_or(""), &body, &idtext] {
-            words.extend(cablegate_search::tokens(text));
+        for text in [subject.as_deref().unwrap_or(""), body, &idtext] {
+            analyzer.each(text, &mut add);
         }
-        for w in &words {
-            add(w, &mut terms);
-        }
-        for w in cablegate_search::tokens(subject.as_deref().unwrap_or("")) {
-            add(&format!("subject:{w}"), &mut terms);
-        }
+        field("subject:", &mut analyzer, subject.as_deref().unwrap_or(""), &mut add);
         for t in tags.as_deref().unwrap_or("").split('\u{1f}').filter(|t| !t.is_empty()) {
-            add(&format!("tag:{}", t.to_lowercase()), &mut terms);
+            add(&format!("tag:{}", t.to_lowercase()));
         }
-        let station = cablegate_cable::refid::parse(&canonical_id).map(|r| r.station.to_string()).unwrap_or_default();
-        for w in cablegate_search::tokens(&format!("{} {station}", origin.as_deref().unwrap_or(""))) {
-            add(&format!("origin:{w}"), &mut terms);
-        }
+        let station = station.map(|r| r.station.to_string()).unwrap_or_default();
+        field("origin:", &mut analyzer, &format!("{} {station}", origin.as_deref().unwrap_or("")), &mut add);
         // the whole name too: `origin:"Embassy London"` reads one term, not two large ones
         if let Some(o) = origin.as_deref() {
-            add(&format!("origin={}", cablegate_search::tokens(o).join(" ")), &mut terms);
+            add(&format!("origin={}", cablegate_search::tokens(o).join(" ")));
         }
-        for w in cablegate_search::tokens(class.as_deref().unwrap_or("")) {
-            add(&format!("class:{w}"), &mut terms);
-        }
+        field("class:", &mut analyzer, class.as_deref().unwrap_or(""), &mut add);
         for c in cited.as_deref().unwrap_or("").split('\u{1f}').filter(|t| !t.is_empty()) {
-            add(&format!("ref:{}", c.to_lowercase()), &mut terms);
+            add(&format!("ref:{}", c.to_lowercase()));
         }
 
         let id_of = |v: Option<String>, list: &mut Vec<String>, ids: &mut HashMap<String, u32>| match v {
@@ -178,7 +187,6 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         rows.push((reference_id, subject.unwrap_or_default(), shown, o, c));
         doc += 1;
     }
-    drop(q);
     drop(stmt);
     let docs = doc;
 

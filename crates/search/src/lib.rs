@@ -51,13 +51,29 @@ fn analyzer() -> TextAnalyzer {
 
 /// The words of `text` as the index has them.
 pub fn tokens(text: &str) -> Vec<String> {
-    let mut a = analyzer();
-    let mut s = a.token_stream(text);
     let mut out = Vec::new();
-    while s.advance() {
-        out.push(s.token().text.clone());
-    }
+    Words::default().each(text, |w| out.push(w.to_owned()));
     out
+}
+
+/// The index's analyzer, kept to read many texts without allocating a word each.
+#[derive(Clone)]
+pub struct Words(TextAnalyzer);
+
+impl Default for Words {
+    fn default() -> Self {
+        Words(analyzer())
+    }
+}
+
+impl Words {
+    /// Calls `f` with each word of `text`, as [`tokens`] gives them.
+    pub fn each(&mut self, text: &str, mut f: impl FnMut(&str)) {
+        let mut s = self.0.token_stream(text);
+        while s.advance() {
+            f(&s.token().text);
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
