@@ -42,14 +42,14 @@ cli, cli_totals = load(sys.argv[3], "ms")
 qmed = defaultdict(list)
 for (cls, _), xs in per_query[(sys.argv[1], "render_ms")].items():
     qmed[cls].append(statistics.median(xs))
-print("| class | cablegate render ms: median / p95 / p99 / max | via HTTP: median / p99 | `cablegate search`: median / p99 | SQLite FTS5: median / p95 / p99 / max | ratio of medians |")
+print("| class | cablegate render ms: median / p95 / p99 / max | via HTTP: median / p99 | `cablegate search`: median / p95 / p99 / max | SQLite FTS5: median / p95 / p99 / max | ratio of medians |")
 print("| --- | --- | --- | --- | --- | --- |")
 rows = []
-for cls in list(dict.fromkeys(list(ours))):
+for cls in [c for c in ours if c != "all"] + ["all"]:
     o, w, c, f = ours[cls], wall[cls], cli.get(cls, []), fts.get(cls, [])
     row = f"{statistics.median(o):.2f} / {pct(o, 95):.2f} / {pct(o, 99):.2f} / {max(o):.2f}"
     http = f"{statistics.median(w):.2f} / {pct(w, 99):.2f}"
-    line = f"{statistics.median(c):.2f} / {pct(c, 99):.2f}" if c else "–"
+    line = f"{statistics.median(c):.2f} / {pct(c, 95):.2f} / {pct(c, 99):.2f} / {max(c):.2f}" if c else "–"
     base = f"{statistics.median(f):.1f} / {pct(f, 95):.1f} / {pct(f, 99):.1f} / {max(f):.1f}" if f else "–"
     ratio = f"{statistics.median(f) / statistics.median(o):.0f}× faster" if f else "–"
     print(f"| {cls} | {row} | {http} | {line} | {base} | {ratio} |")
