@@ -71,6 +71,28 @@ impl Postings {
     }
 }
 
+impl Postings {
+    /// The document numbers back from the deltas (the first is a delta from 0).
+    fn docs(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut bytes = &self.deltas[..];
+        let mut at = 0u64;
+        std::iter::from_fn(move || {
+            let (mut v, mut shift) = (0u64, 0);
+            loop {
+                let (&b, rest) = bytes.split_first()?;
+                bytes = rest;
+                v |= ((b & 0x7f) as u64) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            at += v;
+            Some(at)
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct Meta<'a> {
     format: u32,
@@ -109,6 +131,7 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
         "SELECT c.reference_id, c.canonical_id, c.subject, c.created, c.classification, c.origin, v.body,
+                c.year * 100 + c.month,
                 (SELECT group_concat(tag, char(31)) FROM tags t WHERE t.cable_id = c.id),
                 (SELECT group_concat(cited_id, char(31)) FROM refs r WHERE r.cable_id = c.id AND cited_id IS NOT NULL)
          FROM cables c JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
@@ -125,13 +148,10 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         let class: Option<String> = r.get(4)?;
         let origin: Option<String> = r.get(5)?;
         let body: &str = r.get_ref(6)?.as_str().unwrap_or_default();
-        let tags: Option<String> = r.get(7)?;
-        let cited: Option<String> = r.get(8)?;
+        let month: u32 = r.get::<_, Option<u32>>(7)?.unwrap_or(0);
+        let tags: Option<String> = r.get(8)?;
+        let cited: Option<String> = r.get(9)?;
 
-        let month = created
-            .as_deref()
-            .and_then(|c| Some(c.get(0..4)?.parse::<u32>().ok()? * 100 + c.get(5..7)?.parse::<u32>().ok()?))
-            .unwrap_or(0);
         if months.last().map(|m| m.0) != Some(month) {
             months.push((month, doc));
         }
@@ -151,11 +171,7 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
             })
         };
         // the words a plain query searches: subject, text, reference ids (as the server's idtext)
-        let mut idtext = format!("{reference_id} {canonical_id}");
-        let station = cablegate_cable::refid::parse(&canonical_id);
-        if let Some(r) = &station {
-            idtext.push_str(&format!(" {} {} {:02}", r.station, r.serial, r.year));
-        }
+        let idtext = cablegate_search::id_text(&reference_id, &canonical_id);
         for text in [subject.as_deref().unwrap_or(""), body, &idtext] {
             analyzer.each(text, &mut add);
         }
@@ -163,7 +179,7 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         for t in tags.as_deref().unwrap_or("").split('\u{1f}').filter(|t| !t.is_empty()) {
             add(&format!("tag:{}", t.to_lowercase()));
         }
-        let station = station.map(|r| r.station.to_string()).unwrap_or_default();
+        let station = cablegate_cable::refid::parse(&canonical_id).map(|r| r.station.to_string()).unwrap_or_default();
         field("origin:", &mut analyzer, &format!("{} {station}", origin.as_deref().unwrap_or("")), &mut add);
         // the whole name too: `origin:"Embassy London"` reads one term, not two large ones
         if let Some(o) = origin.as_deref() {
@@ -183,7 +199,7 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         };
         let o = id_of(origin, &mut origins, &mut origin_ids);
         let c = id_of(class, &mut classes, &mut class_ids);
-        let shown = created.as_deref().map(|c| c.get(..16).unwrap_or(c).replace('T', " ")).unwrap_or_default();
+        let shown = created.as_deref().map(cablegate_site::short_time).unwrap_or_default();
         rows.push((reference_id, subject.unwrap_or_default(), shown, o, c));
         doc += 1;
     }
@@ -217,22 +233,8 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         varint(&mut shard, p.count as u64);
         if p.deltas.len() > bitmap_len {
             let mut bits = vec![0u8; bitmap_len];
-            let (mut at, mut bytes) = (0u64, &p.deltas[..]);
-            let mut first = true;
-            while !bytes.is_empty() {
-                let (mut v, mut shift) = (0u64, 0);
-                loop {
-                    let b = bytes[0];
-                    bytes = &bytes[1..];
-                    v |= ((b & 0x7f) as u64) << shift;
-                    shift += 7;
-                    if b < 0x80 {
-                        break;
-                    }
-                }
-                at = if first { v } else { at + v };
-                first = false;
-                bits[(at / 8) as usize] |= 1 << (at % 8);
+            for doc in p.docs() {
+                bits[(doc / 8) as usize] |= 1 << (doc % 8);
             }
             shard.push(1);
             varint(&mut shard, bits.len() as u64);
@@ -273,5 +275,6 @@ mod tests {
         assert_eq!(p.count, 4);
         // 0, +3, +197 (two bytes), +1
         assert_eq!(p.deltas, vec![0, 3, 197, 1, 1]);
+        assert_eq!(p.docs().collect::<Vec<_>>(), [0, 3, 200, 201]);
     }
 }

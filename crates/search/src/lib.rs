@@ -56,6 +56,16 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The text a cable's reference ids are searched in: both spellings, and the station, serial
+/// and year apart (`LONDON 923` finds 09LONDON923).
+pub fn id_text(reference_id: &str, canonical_id: &str) -> String {
+    let mut idtext = format!("{reference_id} {canonical_id}");
+    if let Some(r) = cablegate_cable::refid::parse(canonical_id) {
+        idtext.push_str(&format!(" {} {} {:02}", r.station, r.serial, r.year));
+    }
+    idtext
+}
+
 /// The index's analyzer, kept to read many texts without allocating a word each.
 #[derive(Clone)]
 pub struct Words(TextAnalyzer);
@@ -180,11 +190,7 @@ impl Indexer {
             doc.add_text(f.subject, s);
         }
         doc.add_text(f.body, d.text);
-        let mut idtext = format!("{} {}", d.reference_id, d.canonical_id);
-        if let Some(r) = cablegate_cable::refid::parse(d.canonical_id) {
-            idtext.push_str(&format!(" {} {} {:02}", r.station, r.serial, r.year));
-        }
-        doc.add_text(f.idtext, &idtext);
+        doc.add_text(f.idtext, id_text(d.reference_id, d.canonical_id));
         for t in d.tags {
             // tags are searched in any case (the release has both `PREL` and `prel`)
             doc.add_text(f.tag, t.to_uppercase());

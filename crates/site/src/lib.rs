@@ -158,7 +158,8 @@ struct Row {
     origin: String,
 }
 
-fn short_time(iso: &str) -> String {
+/// A time as pages show it: `2009-04-20T16:45:00Z` -> `2009-04-20 16:45`.
+pub fn short_time(iso: &str) -> String {
     // 2009-04-20T16:45:00Z -> 2009-04-20 16:45
     iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| iso.to_owned())
 }
