@@ -155,12 +155,32 @@ pub struct Listed {
     pub origin: Option<String>,
 }
 
+/// How much of a build's database a connection maps (SQLite caps it at 2 GB unless built
+/// otherwise); the rest is read as usual.
+const MMAP_BYTES: i64 = 1 << 32;
+
+/// `file:PATH?immutable=1`, with the characters a URI gives a meaning to escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 /// A published build, open for reading.
 pub struct Build {
     conn: Connection,
     dir: PathBuf,
     manifest: Manifest,
     search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
+    /// The cable read last, parsed, by row id: a mirror writes a cable's page and its JSON one
+    /// after the other, and would otherwise parse it twice.
+    last: std::cell::RefCell<Option<(u64, cablegate_cable::Cable, String)>>,
 }
 
 impl Build {
@@ -176,10 +196,20 @@ impl Build {
         }
         let manifest = read_manifest(&dir)?;
         let path = dir.join("build.sqlite");
-        let conn =
-            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
-        Ok(Build { conn, dir, manifest, search: std::sync::OnceLock::new() })
+        // A published build never changes, and SQLite is told so (`immutable=1`): no file locks,
+        // no hot-journal check and no change-counter read before every statement, which an
+        // export's million statements and every search results page paid for. Its pages are
+        // mapped rather than copied into each connection's cache.
+        let conn = Connection::open_with_flags(
+            immutable_uri(&path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .and_then(|c| {
+            c.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+            Ok(c)
+        })
+        .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
+        Ok(Build { conn, dir, manifest, search: std::sync::OnceLock::new(), last: Default::default() })
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -208,15 +238,18 @@ impl Build {
     fn find_row(&self, id: &str) -> Result<Option<(i64, String, Option<String>)>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
-        self.conn
-            .prepare_cached(
-                "SELECT id, reference_id, created FROM cables WHERE reference_id = ?1 OR canonical_id = ?2
-                 ORDER BY reference_id = ?1 DESC LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row(rusqlite::params![upper, canonical], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
-            })
-            .map_err(|e| self.sql(e))
+        // Two lookups, not one `… OR … ORDER BY`: SQLite plans such a statement again at every
+        // run (so does a join with a bound parameter), and every page asks this.
+        let by = |sql: &str, id: &str| {
+            self.conn
+                .prepare_cached(sql)
+                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+                .map_err(|e| self.sql(e))
+        };
+        match by("SELECT id, reference_id, created FROM cables WHERE reference_id = ?1", &upper)? {
+            Some(row) => Ok(Some(row)),
+            None => by("SELECT id, reference_id, created FROM cables WHERE canonical_id = ?1 LIMIT 1", &canonical),
+        }
     }
 
     /// A released cable, redacted and parsed, by its published or canonical id.
@@ -233,12 +266,21 @@ impl Build {
     /// A released cable, redacted and parsed, by its row id (what the search index gives), and
     /// when it was released.
     pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
+        if let Some((k, cable, released)) = &*self.last.borrow() {
+            if *k == key {
+                return Ok(Some((cable.clone(), released.clone())));
+            }
+        }
         type Row = (String, Option<String>, Option<String>, Option<String>, String, String, String);
+        // the current version by subqueries: a join with a bound parameter is planned again at
+        // every run
         let row: Option<Row> = self
             .conn
             .prepare_cached(
-                "SELECT c.reference_id, c.created, c.classification, c.origin, c.released, v.header, v.body FROM cables c
-                 JOIN versions v ON v.cable_id = c.id AND v.version = c.versions WHERE c.id = ?1",
+                "SELECT c.reference_id, c.created, c.classification, c.origin, c.released,
+                        (SELECT header FROM versions v WHERE v.cable_id = c.id AND v.version = c.versions),
+                        (SELECT body FROM versions v WHERE v.cable_id = c.id AND v.version = c.versions)
+                 FROM cables c WHERE c.id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([key as i64], |r| {
@@ -256,7 +298,9 @@ impl Build {
             classification: classification.as_deref(),
             origin: origin.as_deref(),
         };
-        Ok(Some((cablegate_cable::parse_owned(&meta, header, body), released)))
+        let cable = cablegate_cable::parse_owned(&meta, header, body);
+        *self.last.borrow_mut() = Some((key, cable.clone(), released.clone()));
+        Ok(Some((cable, released)))
     }
 
     /// Is `id` (any spelling) in the collection's catalogue?

@@ -122,3 +122,18 @@ fn every_kind_of_page_is_valid_html() {
         assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// Builds are opened as SQLite URIs (`file:…?immutable=1`): a data folder whose path holds the
+/// characters a URI gives a meaning to must still open the build, not another file.
+#[test]
+fn a_build_under_a_path_with_uri_characters_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data 100% #1?x=y");
+    let mut a = Archive::open(&data).unwrap();
+    a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
+    a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
+    a.publish(&data, Some("2011-09-01T00:00:00Z")).unwrap();
+    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(&data), None).unwrap();
+    assert!(page(&b, "/cable/2009/04/09LONDON923.html").contains("09LONDON923"));
+    assert!(!dir.path().join("data 100% ").exists(), "no stray database at the path cut at `#`");
+}
