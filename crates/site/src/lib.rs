@@ -66,8 +66,15 @@ fn origin_country(build: &Build, origin: &str) -> Result<Option<&'static str>, r
     if !(origin.starts_with("Embassy ") || origin.starts_with("Consulate ")) {
         return Ok(None);
     }
+    // every page of a post's list shows it: read its cables' tags once per build and post
+    static COUNTRIES: Memo<(std::path::PathBuf, String), Option<&'static str>> = Memo::new(100_000);
+    COUNTRIES.get_or_try((build.dir().to_owned(), origin.to_owned()), |_| 1, || origin_country_of(build, origin))
+}
+
+fn origin_country_of(build: &Build, origin: &str) -> Result<Option<&'static str>, rusqlite::Error> {
     let conn = build.connection();
-    let total: i64 = conn.query_row("SELECT count(*) FROM cables WHERE origin = ?1", [origin], |r| r.get(0))?;
+    let total: i64 =
+        conn.prepare_cached("SELECT count(*) FROM cables WHERE origin = ?1")?.query_row([origin], |r| r.get(0))?;
     let mut s = conn.prepare_cached(
         "SELECT t.tag, count(*) FROM tags t JOIN cables c ON c.id = t.cable_id WHERE c.origin = ?1 AND length(t.tag) = 2
          GROUP BY t.tag ORDER BY 2 DESC LIMIT 3",
@@ -76,6 +83,38 @@ fn origin_country(build: &Build, origin: &str) -> Result<Option<&'static str>, r
         .query_map([origin], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(top.into_iter().find(|(tag, n)| *n * 2 >= total && tag != "US").and_then(|(tag, _)| tag_meaning(&tag)))
+}
+
+/// What pages share of a build and compute once: a build never changes, so a memo of it keeps
+/// pages functions of the build. Keyed by the build's folder among others; emptied when its
+/// entries weigh more than `limit`.
+struct Memo<K, V> {
+    map: std::sync::LazyLock<std::sync::Mutex<(std::collections::HashMap<K, V>, usize)>>,
+    limit: usize,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    const fn new(limit: usize) -> Self {
+        Memo { map: std::sync::LazyLock::new(Default::default), limit }
+    }
+
+    /// The value of `key`, computed by `make` when missing (outside the lock: two threads may
+    /// both compute it, and the same value results).
+    fn get_or_try<E>(&self, key: K, weight: impl Fn(&V) -> usize, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        if let Some(v) = self.map.lock().unwrap_or_else(|e| e.into_inner()).0.get(&key) {
+            return Ok(v.clone());
+        }
+        let v = make()?;
+        let mut memo = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let w = weight(&v);
+        if memo.1 + w > self.limit {
+            memo.0.clear();
+            memo.1 = 0;
+        }
+        memo.1 += w;
+        memo.0.insert(key, v.clone());
+        Ok(v)
+    }
 }
 
 /// The site-wide part of every page; each page's template reaches its fields through `Deref`.
@@ -336,8 +375,10 @@ fn article_links(build: &Build, only_for: Option<&str>) -> Result<Vec<ArticleLin
     let conn = build.connection();
     let sql = match only_for {
         Some(_) => {
-            "SELECT a.id, a.url, a.title, a.outlet, a.date FROM articles a JOIN article_cables c ON c.article_id = a.id
-                    WHERE c.reference_id = ?1 ORDER BY a.date DESC, a.id"
+            // `IN`, not a join: asked by every cable page, and SQLite plans a join with a bound
+            // parameter again at every run
+            "SELECT id, url, title, outlet, date FROM articles
+             WHERE id IN (SELECT article_id FROM article_cables WHERE reference_id = ?1) ORDER BY date DESC, id"
         }
         None => "SELECT id, url, title, outlet, date FROM articles WHERE ?1 = ?1 ORDER BY date DESC, id",
     };
@@ -623,29 +664,19 @@ fn listed(
     // then the page by row id. With LIMIT/OFFSET, each page of a list of 251,287 cables sorted
     // the whole list again: the export renders thousands of such pages.
     type Order = std::sync::Arc<Vec<i64>>;
-    type Key = (std::path::PathBuf, String, String, String);
-    static ORDERS: std::sync::LazyLock<std::sync::Mutex<(std::collections::HashMap<Key, Order>, usize)>> =
-        std::sync::LazyLock::new(Default::default);
-    const MEMO_ROWS: usize = 4_000_000;
-    let key: Key = (build.dir().to_owned(), filter.to_owned(), arg.to_owned(), order.to_owned());
-    let cached = ORDERS.lock().unwrap_or_else(|e| e.into_inner()).0.get(&key).cloned();
-    let ids = match cached {
-        Some(ids) => ids,
-        None => {
+    // bounded: about 32 MB of row ids at most
+    static ORDERS: Memo<(std::path::PathBuf, String, String, String), Order> = Memo::new(4_000_000);
+    let key = (build.dir().to_owned(), filter.to_owned(), arg.to_owned(), order.to_owned());
+    let ids = ORDERS.get_or_try(
+        key,
+        |ids| ids.len(),
+        || {
             let conn = build.connection();
             let mut s = conn.prepare_cached(&format!("SELECT id FROM cables WHERE {filter} ORDER BY {order}"))?;
-            let ids: Order = std::sync::Arc::new(s.query_map([arg], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?);
-            let mut memo = ORDERS.lock().unwrap_or_else(|e| e.into_inner());
-            // bounded: about 32 MB of row ids at most
-            if memo.1 + ids.len() > MEMO_ROWS {
-                memo.0.clear();
-                memo.1 = 0;
-            }
-            memo.1 += ids.len();
-            memo.0.insert(key, ids.clone());
-            ids
-        }
-    };
+            let ids: Vec<i64> = s.query_map([arg], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok::<_, rusqlite::Error>(std::sync::Arc::new(ids))
+        },
+    )?;
     let count = ids.len() as u64;
     let page = ids.iter().skip(offset as usize).take(limit as usize);
     let mut s = build.connection().prepare_cached(
@@ -678,14 +709,12 @@ fn unslug(build: &Build, kind: &str, key: &str) -> Result<Option<String>, rusqli
     // the values of a build never change: read them once per build and kind (a memo, so pages
     // stay functions of the build), not once per page
     type Table = std::sync::Arc<std::collections::HashMap<String, String>>;
-    static TABLES: std::sync::LazyLock<
-        std::sync::Mutex<std::collections::HashMap<(std::path::PathBuf, String), Table>>,
-    > = std::sync::LazyLock::new(Default::default);
-    let memo_key = (build.dir().to_owned(), kind.to_owned());
-    let cached = TABLES.lock().unwrap_or_else(|e| e.into_inner()).get(&memo_key).cloned();
-    let table = match cached {
-        Some(t) => t,
-        None => {
+    // a handful of builds at most are served at once
+    static TABLES: Memo<(std::path::PathBuf, String), Table> = Memo::new(16);
+    let table = TABLES.get_or_try(
+        (build.dir().to_owned(), kind.to_owned()),
+        |_| 1,
+        || {
             let mut s = build.connection().prepare_cached(sql)?;
             let values = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
             let f = if kind == "tag" { tag_slug } else { slug };
@@ -694,16 +723,9 @@ fn unslug(build: &Build, kind: &str, key: &str) -> Result<Option<String>, rusqli
                 // two values with one slug: the first one keeps it
                 map.entry(f(&v)).or_insert(v);
             }
-            let t: Table = std::sync::Arc::new(map);
-            let mut all = TABLES.lock().unwrap_or_else(|e| e.into_inner());
-            // a handful of builds at most are served at once
-            if all.len() >= 16 {
-                all.clear();
-            }
-            all.insert(memo_key, t.clone());
-            t
-        }
-    };
+            Ok::<_, rusqlite::Error>(std::sync::Arc::new(map))
+        },
+    )?;
     Ok(table.get(key).cloned())
 }
 
@@ -715,9 +737,24 @@ fn list_filter(
 ) -> Result<Option<(&'static str, String, String)>, rusqlite::Error> {
     Ok(Some(match kind {
         "latest" => ("?1 = ?1", String::new(), "Latest releases".to_owned()),
-        "reldate" if key.len() == 10 => ("substr(released, 1, 10) = ?1", key.to_owned(), format!("Released {key}")),
-        "date" if key.len() == 7 => ("substr(created, 1, 7) = ?1", key.to_owned(), format!("Created {key}")),
-        "date" if key.len() == 4 => ("substr(created, 1, 4) = ?1", key.to_owned(), format!("Created in {key}")),
+        // each filter is its `substr` alone, plus what lets SQLite read an index instead of
+        // every cable (140 ms a list at full scale, and a mirror renders a thousand lists)
+        "reldate" if key.len() == 10 => (
+            "released >= ?1 AND released < ?1 || '~' AND substr(released, 1, 10) = ?1",
+            key.to_owned(),
+            format!("Released {key}"),
+        ),
+        "date" if key.len() == 7 => (
+            "(year = CAST(substr(?1, 1, 4) AS INTEGER) AND month = CAST(substr(?1, 6, 2) AS INTEGER) OR year IS NULL)
+             AND substr(created, 1, 7) = ?1",
+            key.to_owned(),
+            format!("Created {key}"),
+        ),
+        "date" if key.len() == 4 => (
+            "(year = CAST(?1 AS INTEGER) OR year IS NULL) AND substr(created, 1, 4) = ?1",
+            key.to_owned(),
+            format!("Created in {key}"),
+        ),
         "origin" | "classification" | "tag" => match unslug(build, kind, key)? {
             Some(v) => {
                 let filter = match kind {
@@ -784,8 +821,17 @@ fn api_listing(build: &Build, kind: &str, key: &str, page: u64) -> R {
 fn api_cable(build: &Build, id: &str) -> R {
     match build.cable_released(id)? {
         Some((c, released)) => {
+            // written straight from the cable, not through a `serde_json::Value` (a copy of every
+            // string): a mirror writes 250,000 of these
+            #[derive(serde::Serialize)]
+            struct ApiCable<'a> {
+                cable: &'a cablegate_cable::Cable,
+                href: String,
+                released: &'a str,
+            }
             let href = format!("/{}", cable_href(&c.reference_id, c.created.as_deref()));
-            Ok(json(200, serde_json::json!({ "released": released, "href": href, "cable": c })))
+            let body = serde_json::to_string(&ApiCable { cable: &c, href, released: &released })?;
+            Ok(json_page(200, body))
         }
         None => Ok(json_error(404, &format!("no released cable {}", id.to_ascii_uppercase()))),
     }
@@ -1033,7 +1079,9 @@ fn cable(build: &Build, path: &str, y: &str, m: &str, id: &str) -> R {
     }
     let cited_by = {
         let mut s = conn.prepare_cached(
-            "SELECT DISTINCT c.reference_id, c.created FROM refs r JOIN cables c ON c.id = r.cable_id WHERE r.cited_id = ?1 ORDER BY c.created",
+            // `IN`, not a join: SQLite plans a join with a bound parameter again at every run
+            "SELECT reference_id, created FROM cables WHERE id IN (SELECT cable_id FROM refs WHERE cited_id = ?1)
+             ORDER BY created, reference_id",
         )?;
         let found = s
             .query_map([&c.canonical_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
