@@ -37,14 +37,6 @@ pub const CHUNK: usize = 32;
 /// term is larger than its bitmap).
 const SHARD_BYTES: usize = 48 * 1024;
 
-#[derive(Default)]
-struct Postings {
-    /// Document number plus one of the last posting (0: none yet).
-    last: u32,
-    count: u32,
-    deltas: Vec<u8>,
-}
-
 fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -53,44 +45,15 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-impl Postings {
-    fn add(&mut self, doc: u32) {
-        if self.last == doc + 1 {
-            return;
-        }
-        let prev = self.last.checked_sub(1);
-        varint(
-            &mut self.deltas,
-            match prev {
-                None => doc as u64,
-                Some(p) => (doc - p) as u64,
-            },
-        );
-        self.last = doc + 1;
-        self.count += 1;
+/// Ascending document numbers as LEB128 deltas (the first from 0).
+fn deltas(docs: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(docs.len() + 4);
+    let mut prev = 0;
+    for &d in docs {
+        varint(&mut out, (d - prev) as u64);
+        prev = d;
     }
-}
-
-impl Postings {
-    /// The document numbers back from the deltas (the first is a delta from 0).
-    fn docs(&self) -> impl Iterator<Item = u64> + '_ {
-        let mut bytes = &self.deltas[..];
-        let mut at = 0u64;
-        std::iter::from_fn(move || {
-            let (mut v, mut shift) = (0u64, 0);
-            loop {
-                let (&b, rest) = bytes.split_first()?;
-                bytes = rest;
-                v |= ((b & 0x7f) as u64) << shift;
-                shift += 7;
-                if b < 0x80 {
-                    break;
-                }
-            }
-            at += v;
-            Some(at)
-        })
-    }
+    out
 }
 
 #[derive(Serialize)]
@@ -112,84 +75,52 @@ struct Meta<'a> {
 type DocRow = (String, String, String, u32, u32);
 
 /// Every file of a build's mirror index, by path under the mirror's root.
-pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+///
+/// The terms and postings are read from the build's search index (its words were made once, at
+/// publish, by the same analyzer), renumbered by creation time and merged across fields; only
+/// the small details of each cable are read from its database.
+pub fn files(build: &Build) -> crate::Result<Vec<(String, Vec<u8>)>> {
+    let sql = |source| crate::Error::Sqlite { path: build.dir().to_owned(), source };
     let conn = build.connection();
-    // about 150 million word occurrences at full scale: a fast hash, and no allocation per word
-    let mut terms: rustc_hash::FxHashMap<Box<str>, Postings> = Default::default();
-    let mut analyzer = cablegate_search::Words::default();
     let mut origins: Vec<String> = Vec::new();
     let mut classes: Vec<String> = Vec::new();
     let mut origin_ids: HashMap<String, u32> = HashMap::new();
     let mut class_ids: HashMap<String, u32> = HashMap::new();
     let mut months: Vec<(u32, u32)> = Vec::new();
     let mut rows: Vec<DocRow> = Vec::new();
-    // the order first (sorting whole rows would carry every text through SQLite's sorter), then
-    // each cable by its row id
-    let order: Vec<i64> = conn
-        .prepare("SELECT id FROM cables ORDER BY year IS NOT NULL, year, month, created, reference_id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT c.reference_id, c.canonical_id, c.subject, c.created, c.classification, c.origin, v.body,
-                c.year * 100 + c.month,
-                (SELECT group_concat(tag, char(31)) FROM tags t WHERE t.cable_id = c.id),
-                (SELECT group_concat(cited_id, char(31)) FROM refs r WHERE r.cable_id = c.id AND cited_id IS NOT NULL)
-         FROM cables c JOIN versions v ON v.cable_id = c.id AND v.version = c.versions
-         WHERE c.id = ?1",
-    )?;
+    // a cable's document number, by its row id (the search index's key)
+    let mut doc_of: Vec<u32> = Vec::new();
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, reference_id, subject, created, classification, origin, year * 100 + month FROM cables
+             ORDER BY year IS NOT NULL, year, month, created, reference_id",
+        )
+        .map_err(sql)?;
+    let mut q = stmt.query([]).map_err(sql)?;
     let mut doc: u32 = 0;
-    for id in order {
-        let mut q = stmt.query([id])?;
-        let Some(r) = q.next()? else { continue };
-        let reference_id: String = r.get(0)?;
-        let canonical_id: String = r.get(1)?;
-        let subject: Option<String> = r.get(2)?;
-        let created: Option<String> = r.get(3)?;
-        let class: Option<String> = r.get(4)?;
-        let origin: Option<String> = r.get(5)?;
-        let body: &str = r.get_ref(6)?.as_str().unwrap_or_default();
-        let month: u32 = r.get::<_, Option<u32>>(7)?.unwrap_or(0);
-        let tags: Option<String> = r.get(8)?;
-        let cited: Option<String> = r.get(9)?;
-
+    while let Some(r) = q.next().map_err(sql)? {
+        let get = || -> rusqlite::Result<_> {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<u32>>(6)?.unwrap_or(0),
+            ))
+        };
+        let (id, reference_id, subject, created, class, origin, month) = get().map_err(sql)?;
         if months.last().map(|m| m.0) != Some(month) {
             months.push((month, doc));
         }
-
-        let mut add = |t: &str| match terms.get_mut(t) {
-            Some(x) => x.add(doc),
-            None => terms.entry(t.into()).or_default().add(doc),
-        };
-        // a field's words as `field:word`, in one reused buffer
-        let mut key = String::new();
-        let mut field = |f: &str, analyzer: &mut cablegate_search::Words, text: &str, add: &mut dyn FnMut(&str)| {
-            analyzer.each(text, |w| {
-                key.clear();
-                key.push_str(f);
-                key.push_str(w);
-                add(&key);
-            })
-        };
-        // the words a plain query searches: subject, text, reference ids (as the server's idtext)
-        let idtext = cablegate_search::id_text(&reference_id, &canonical_id);
-        for text in [subject.as_deref().unwrap_or(""), body, &idtext] {
-            analyzer.each(text, &mut add);
+        let id = usize::try_from(id).unwrap_or(usize::MAX);
+        if id < 64 * 1024 * 1024 {
+            if doc_of.len() <= id {
+                doc_of.resize(id + 1, u32::MAX);
+            }
+            doc_of[id] = doc;
         }
-        field("subject:", &mut analyzer, subject.as_deref().unwrap_or(""), &mut add);
-        for t in tags.as_deref().unwrap_or("").split('\u{1f}').filter(|t| !t.is_empty()) {
-            add(&format!("tag:{}", t.to_lowercase()));
-        }
-        let station = cablegate_cable::refid::parse(&canonical_id).map(|r| r.station.to_string()).unwrap_or_default();
-        field("origin:", &mut analyzer, &format!("{} {station}", origin.as_deref().unwrap_or("")), &mut add);
-        // the whole name too: `origin:"Embassy London"` reads one term, not two large ones
-        if let Some(o) = origin.as_deref() {
-            add(&format!("origin={}", cablegate_search::tokens(o).join(" ")));
-        }
-        field("class:", &mut analyzer, class.as_deref().unwrap_or(""), &mut add);
-        for c in cited.as_deref().unwrap_or("").split('\u{1f}').filter(|t| !t.is_empty()) {
-            add(&format!("ref:{}", c.to_lowercase()));
-        }
-
         let id_of = |v: Option<String>, list: &mut Vec<String>, ids: &mut HashMap<String, u32>| match v {
             None => 0,
             Some(v) => *ids.entry(v.clone()).or_insert_with(|| {
@@ -203,8 +134,43 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         rows.push((reference_id, subject.unwrap_or_default(), shown, o, c));
         doc += 1;
     }
+    drop(q);
     drop(stmt);
     let docs = doc;
+
+    // every term of the index, under the mirror's name for it, with its document numbers
+    let index = build.search()?;
+    let mut terms: rustc_hash::FxHashMap<Box<str>, Vec<u32>> = Default::default();
+    let mut name = String::new();
+    {
+        use cablegate_search::TermField as F;
+        let mut read = |field: F, prefix: &str, spell: &dyn Fn(&str, &mut String)| -> crate::Result<()> {
+            index.each_term(field, |term, keys| {
+                name.clear();
+                name.push_str(prefix);
+                spell(term, &mut name);
+                let list = match terms.get_mut(name.as_str()) {
+                    Some(l) => l,
+                    None => terms.entry(name.as_str().into()).or_default(),
+                };
+                list.extend(keys.iter().filter_map(|&k| doc_of.get(k as usize).copied().filter(|&d| d != u32::MAX)));
+            })?;
+            Ok(())
+        };
+        let same = |t: &str, out: &mut String| out.push_str(t);
+        let lower = |t: &str, out: &mut String| out.push_str(&t.to_lowercase());
+        // the words a plain query searches: subject, text, reference ids
+        for field in [F::Subject, F::Body, F::IdText] {
+            read(field, "", &same)?;
+        }
+        read(F::Subject, "subject:", &same)?;
+        read(F::Tag, "tag:", &lower)?;
+        read(F::OriginText, "origin:", &same)?;
+        // the whole name too: `origin:"Embassy London"` reads one term, not two large ones
+        read(F::Origin, "origin=", &|t: &str, out: &mut String| out.push_str(&cablegate_search::tokens(t).join(" ")))?;
+        read(F::ClassText, "class:", &same)?;
+        read(F::Ref, "ref:", &lower)?;
+    }
 
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (n, chunk) in rows.chunks(CHUNK).enumerate() {
@@ -213,7 +179,7 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     drop(rows);
 
     // terms in UTF-16 order, the order a browser compares strings in
-    let mut sorted: Vec<(Box<str>, Postings)> = terms.into_iter().collect();
+    let mut sorted: Vec<(Box<str>, Vec<u32>)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     let bitmap_len = (docs as usize).div_ceil(8);
     let mut shards: Vec<String> = Vec::new();
@@ -221,7 +187,11 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let flush = |shard: &mut Vec<u8>, shards: &Vec<String>, out: &mut Vec<(String, Vec<u8>)>| {
         out.push((format!("search/t/{}.bin", shards.len() - 1), std::mem::take(shard)));
     };
-    for (term, p) in sorted {
+    for (term, mut p) in sorted {
+        // the same cable from several fields or segments, in the order they were read
+        p.sort_unstable();
+        p.dedup();
+        let p_deltas = deltas(&p);
         if shards.is_empty() || shard.len() >= SHARD_BYTES {
             if !shard.is_empty() {
                 flush(&mut shard, &shards, &mut out);
@@ -230,10 +200,10 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
         }
         varint(&mut shard, term.len() as u64);
         shard.extend_from_slice(term.as_bytes());
-        varint(&mut shard, p.count as u64);
-        if p.deltas.len() > bitmap_len {
+        varint(&mut shard, p.len() as u64);
+        if p_deltas.len() > bitmap_len {
             let mut bits = vec![0u8; bitmap_len];
-            for doc in p.docs() {
+            for &doc in &p {
                 bits[(doc / 8) as usize] |= 1 << (doc % 8);
             }
             shard.push(1);
@@ -241,8 +211,8 @@ pub fn files(build: &Build) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
             shard.extend_from_slice(&bits);
         } else {
             shard.push(0);
-            varint(&mut shard, p.deltas.len() as u64);
-            shard.extend_from_slice(&p.deltas);
+            varint(&mut shard, p_deltas.len() as u64);
+            shard.extend_from_slice(&p_deltas);
         }
     }
     if !shard.is_empty() {
@@ -267,14 +237,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postings_are_ascending_deltas_without_repeats() {
-        let mut p = Postings::default();
-        for d in [0, 0, 3, 3, 200, 201] {
-            p.add(d);
-        }
-        assert_eq!(p.count, 4);
+    fn postings_are_ascending_deltas() {
         // 0, +3, +197 (two bytes), +1
-        assert_eq!(p.deltas, vec![0, 3, 197, 1, 1]);
-        assert_eq!(p.docs().collect::<Vec<_>>(), [0, 3, 200, 201]);
+        assert_eq!(deltas(&[0, 3, 200, 201]), vec![0, 3, 197, 1, 1]);
+        assert_eq!(deltas(&[5]), vec![5]);
     }
 }

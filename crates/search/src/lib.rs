@@ -86,6 +86,25 @@ impl Words {
     }
 }
 
+/// The indexed fields [`Index::each_term`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermField {
+    /// Words of the subject, the text, and the reference ids ([`id_text`]).
+    Subject,
+    Body,
+    IdText,
+    /// Tags, upper case, whole.
+    Tag,
+    /// The origin's whole name.
+    Origin,
+    /// Words of the origin's name and the station of the reference id.
+    OriginText,
+    /// Words of the classification.
+    ClassText,
+    /// Canonical ids of the cables cited, whole.
+    Ref,
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     key: tantivy::schema::Field,
@@ -378,6 +397,55 @@ impl Index {
             out.extend(seg.doc_ids_alive().filter_map(|d| col.first(d)));
         }
         Ok(out)
+    }
+
+    /// Every term of `field` with the keys of the cables holding it: `f(term, keys)`, keys in no
+    /// particular order, once per term and segment (a term in several segments comes once for
+    /// each). What the index holds, read back without tokenizing any text again: a static
+    /// mirror's index is made of it.
+    pub fn each_term(&self, field: TermField, mut f: impl FnMut(&str, &[u64])) -> Result<()> {
+        let fs = &self.fields;
+        let field = match field {
+            TermField::Subject => fs.subject,
+            TermField::Body => fs.body,
+            TermField::IdText => fs.idtext,
+            TermField::Tag => fs.tag,
+            TermField::Origin => fs.origin,
+            TermField::OriginText => fs.origin_text,
+            TermField::ClassText => fs.class_text,
+            TermField::Ref => fs.refs,
+        };
+        let io = |source| Error::Io { path: self.dir.clone(), source };
+        let searcher = self.reader.searcher();
+        let mut keys = Vec::new();
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().u64("key").map_err(|e| self.t(e))?;
+            let alive = seg.alive_bitset();
+            let key_of: Vec<Option<u64>> = (0..seg.max_doc())
+                .map(|d| if alive.is_none_or(|a| a.is_alive(d)) { col.first(d) } else { None })
+                .collect();
+            let inverted = seg.inverted_index(field).map_err(|e| self.t(e))?;
+            let mut terms = inverted.terms().stream().map_err(io)?;
+            while terms.advance() {
+                // every term was made from a `&str`
+                let Ok(term) = std::str::from_utf8(terms.key()) else { continue };
+                let mut postings =
+                    inverted.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic).map_err(io)?;
+                keys.clear();
+                loop {
+                    let docs = postings.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    keys.extend(docs.iter().filter_map(|&d| key_of.get(d as usize).copied().flatten()));
+                    postings.advance();
+                }
+                if !keys.is_empty() {
+                    f(term, &keys);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Snippet maker for a query's words.
