@@ -40,6 +40,8 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Build(#[from] cablegate_build::Error),
+    #[error(transparent)]
+    Search(#[from] cablegate_search::Error),
     #[error("build {path}: {source}")]
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("{path}: {source}")]
@@ -162,8 +164,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         let index = s.spawn(|| -> Result<(Vec<File>, f64)> {
             let started = std::time::Instant::now();
             let build = cablegate_build::Build::open(builds, Some(number))?;
-            let mut files =
-                shards::files(&build).map_err(|source| Error::Sqlite { path: build.dir().to_owned(), source })?;
+            let mut files = shards::files(&build)?;
             files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
             Ok((files, started.elapsed().as_secs_f64()))
         });
@@ -172,6 +173,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                 let work = || -> Result<()> {
                     let build = cablegate_build::Build::open(builds, Some(number))?;
                     let mut mine = Vec::new();
+                    let mut made = std::collections::HashSet::new();
                     loop {
                         if failed.lock().expect("not poisoned").is_some() {
                             return Ok(());
@@ -195,7 +197,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                                 });
                             }
                             let file = file_for(path);
-                            let (entry, wrote) = put(dir, &old, &file, &page.body)?;
+                            let (entry, wrote) = put(dir, &old, &mut made, &file, &page.body)?;
                             written.fetch_add(wrote as u64, Ordering::Relaxed);
                             mine.push((file, entry));
                         }
@@ -219,8 +221,9 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     }
     let mut files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
     let (index, index_seconds) = index?;
+    let mut made = std::collections::HashSet::new();
     for (file, bytes) in index {
-        let (entry, wrote) = put(dir, &old, &file, &bytes)?;
+        let (entry, wrote) = put(dir, &old, &mut made, &file, &bytes)?;
         written.fetch_add(wrote as u64, Ordering::Relaxed);
         files.insert(file, entry);
     }
@@ -272,13 +275,24 @@ type File = (String, Vec<u8>);
 /// Writes one file of the mirror unless the previous manifest lists these very bytes and the file
 /// still holds them (an altered or missing file is written again); its entry, and whether it
 /// was written.
-fn put(dir: &Path, old: &BTreeMap<String, FileEntry>, file: &str, bytes: &[u8]) -> Result<(FileEntry, bool)> {
+/// `made` holds the folders this thread has made or found, so each is made once, not checked
+/// before every file.
+fn put(
+    dir: &Path,
+    old: &BTreeMap<String, FileEntry>,
+    made: &mut std::collections::HashSet<PathBuf>,
+    file: &str,
+    bytes: &[u8],
+) -> Result<(FileEntry, bool)> {
     let entry = FileEntry { sha256: sha256_hex(bytes), size: bytes.len() as u64 };
     let target = dir.join(file);
     let same = old.get(file) == Some(&entry) && std::fs::read(&target).map(|b| b == bytes).unwrap_or(false);
     if !same {
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+                made.insert(parent.to_owned());
+            }
         }
         std::fs::write(&target, bytes).map_err(io(&target))?;
     }
