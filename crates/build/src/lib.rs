@@ -174,8 +174,9 @@ pub struct Build {
     dir: PathBuf,
     manifest: Manifest,
     search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
-    /// The cable read last, parsed, by row id: a mirror writes a cable's page and its JSON one
-    /// after the other, and would otherwise parse it twice.
+    /// The cable [`cable_released`](Self::cable_released) read last, parsed, by row id: a mirror
+    /// writes a cable's page and its JSON one after the other, and would otherwise parse it twice.
+    /// (Search results read cables by key, uncached: twenty different ones a page.)
     last: std::cell::RefCell<Option<(u64, cablegate_cable::Cable, String)>>,
 }
 
@@ -252,17 +253,22 @@ impl Build {
     /// [`cable`](Self::cable), and when it was released.
     pub fn cable_released(&self, id: &str) -> Result<Option<(cablegate_cable::Cable, String)>> {
         let Some((rowid, _, _)) = self.find_row(id)? else { return Ok(None) };
-        self.cable_by_key(rowid as u64)
-    }
-
-    /// A released cable, redacted and parsed, by its row id (what the search index gives), and
-    /// when it was released.
-    pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
+        let key = rowid as u64;
         if let Some((k, cable, released)) = &*self.last.borrow() {
             if *k == key {
                 return Ok(Some((cable.clone(), released.clone())));
             }
         }
+        let found = self.cable_by_key(key)?;
+        if let Some((cable, released)) = &found {
+            *self.last.borrow_mut() = Some((key, cable.clone(), released.clone()));
+        }
+        Ok(found)
+    }
+
+    /// A released cable, redacted and parsed, by its row id (what the search index gives), and
+    /// when it was released.
+    pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
         type Row = (String, Option<String>, Option<String>, Option<String>, String, String, String);
         // the current version by subqueries: a join with a bound parameter is planned again at
         // every run
@@ -290,9 +296,7 @@ impl Build {
             classification: classification.as_deref(),
             origin: origin.as_deref(),
         };
-        let cable = cablegate_cable::parse_owned(&meta, header, body);
-        *self.last.borrow_mut() = Some((key, cable.clone(), released.clone()));
-        Ok(Some((cable, released)))
+        Ok(Some((cablegate_cable::parse_owned(&meta, header, body), released)))
     }
 
     /// Is `id` (any spelling) in the collection's catalogue?

@@ -142,9 +142,6 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let build = cablegate_build::Build::open(builds, number)?;
     let number = build.manifest().number;
     let sql = |source| Error::Sqlite { path: build.dir().to_owned(), source };
-    let mut paths = cablegate_site::paths(&build).map_err(sql)?;
-    // the page a static host shows for a missing file
-    paths.push("/404.html".to_owned());
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let old: BTreeMap<String, FileEntry> = match read_manifest(dir) {
         Ok(m) => m.files,
@@ -156,20 +153,42 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let done = AtomicU64::new(0);
     let written = AtomicU64::new(0);
     let failed: Mutex<Option<Error>> = Mutex::new(None);
-    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::with_capacity(paths.len()));
-    let total = paths.len() as u64;
+    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::new());
+    let listed: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     const CHUNK: usize = 64;
     let index = std::thread::scope(|s| {
-        // the search index is built beside the pages, from its own connection
-        let index = s.spawn(|| -> Result<(Vec<File>, f64)> {
+        // the search index is built and written beside the pages, from its own connection, and
+        // starts first: it needs no list of pages
+        let index = s.spawn(|| -> Result<(Vec<(String, FileEntry)>, f64)> {
             let started = std::time::Instant::now();
             let build = cablegate_build::Build::open(builds, Some(number))?;
             let mut files = shards::files(&build)?;
             files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
-            Ok((files, started.elapsed().as_secs_f64()))
+            let mut made = std::collections::HashSet::new();
+            let mut entries = Vec::with_capacity(files.len());
+            for (file, bytes) in files {
+                let (entry, wrote) = put(dir, &old, &mut made, &file, &bytes)?;
+                written.fetch_add(wrote as u64, Ordering::Relaxed);
+                entries.push((file, entry));
+            }
+            Ok((entries, started.elapsed().as_secs_f64()))
         });
+        let paths: &[String] = match cablegate_site::paths(&build) {
+            Ok(mut paths) => {
+                // the page a static host shows for a missing file
+                paths.push("/404.html".to_owned());
+                listed.get_or_init(|| paths)
+            }
+            Err(e) => {
+                failed.lock().expect("not poisoned").get_or_insert(sql(e));
+                &[]
+            }
+        };
+        let total = paths.len() as u64;
+        // what the page threads share, by reference (they own `paths` and `total`)
+        let (next, done, written, failed, results, old) = (&next, &done, &written, &failed, &results, &old);
         for _ in 0..opts.threads.max(1) {
-            s.spawn(|| {
+            s.spawn(move || {
                 let work = || -> Result<()> {
                     let build = cablegate_build::Build::open(builds, Some(number))?;
                     let mut mine = Vec::new();
@@ -221,12 +240,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     }
     let mut files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
     let (index, index_seconds) = index?;
-    let mut made = std::collections::HashSet::new();
-    for (file, bytes) in index {
-        let (entry, wrote) = put(dir, &old, &mut made, &file, &bytes)?;
-        written.fetch_add(wrote as u64, Ordering::Relaxed);
-        files.insert(file, entry);
-    }
+    files.extend(index);
 
     // what the new build no longer has
     let mut removed = 0;
@@ -268,9 +282,6 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         index_seconds,
     })
 }
-
-/// A file of the mirror that is not a page: its path and bytes.
-type File = (String, Vec<u8>);
 
 /// Writes one file of the mirror unless the previous manifest lists these very bytes and the file
 /// still holds them (an altered or missing file is written again); its entry, and whether it
