@@ -216,7 +216,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                                 });
                             }
                             let file = file_for(path);
-                            let (entry, wrote) = put(dir, &old, &mut made, &file, &page.body)?;
+                            let (entry, wrote) = put(dir, old, &mut made, &file, &page.body)?;
                             written.fetch_add(wrote as u64, Ordering::Relaxed);
                             mine.push((file, entry));
                         }
