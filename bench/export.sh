@@ -47,6 +47,7 @@ mem() { awk -v k="$1" '$1==k {print $3/1024}' "$work/export-times" | median; }
 files=$(python3 -c "import json; print(json.load(open('$work/export-first.json'))['files'])")
 written_again=$(python3 -c "import json; print(json.load(open('$work/export-again.json'))['written'])")
 pages=$(cat "$work/export-baseline.txt")
+html=$(python3 -c "import json; print(sum(1 for f in json.load(open('$mirror/MANIFEST.json'))['files'] if f.endswith('.html')))")
 first=$(col first | median); again=$(col again | median); base=$(col baseline | median)
 echo "export benchmark: build of $(python3 -c "import sqlite3; print(sqlite3.connect('$build').execute('select count(*) from cables').fetchone()[0])") cables, $runs run(s), $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 echo
@@ -56,7 +57,7 @@ echo "| cablegate export, empty folder | $first s | $(python3 -c "print(round($f
 echo "| cablegate export, same build again ($written_again files written) | $again s | $(python3 -c "print(round($files/$again))") | $(mem again) MB |"
 echo "| baseline: Python template loop, one page per cable | $base s | $(python3 -c "print(round($pages/$base))") | $(mem baseline) MB |"
 echo
-echo "mirror: $(python3 -c "import json; print(sum(1 for f in json.load(open('$mirror/MANIFEST.json'))['files'] if f.endswith('.html')))") HTML pages in $files files, $(du -sm "$mirror" | cut -f1) MB on disk ($(python3 -c "import json; print(round(json.load(open('$work/export-first.json'))['bytes']/1e6))") MB of content); export / baseline pages per second: $(python3 -c "print('%.2f' % (($files/$first)/($pages/$base)))")"
+echo "mirror: $html HTML pages in $files files, $(du -sm "$mirror" | cut -f1) MB on disk ($(python3 -c "import json; print(round(json.load(open('$work/export-first.json'))['bytes']/1e6))") MB of content); export / baseline pages per second: $(python3 -c "print('%.2f' % (($files/$first)/($pages/$base)))")"
 echo
 python3 - "$work/static-search.jsonl" "$work/search-ours.jsonl" <<'PY'
 import json, os, statistics, sys
@@ -91,7 +92,6 @@ if os.environ.get("BENCH_SUMMARY"):
 PY
 # the target counts pages: the site's HTML pages (not the JSON API, feeds or search index files
 # written in the same run), over the whole export's wall time
-html=$(python3 -c "import json; print(sum(1 for f in json.load(open('$mirror/MANIFEST.json'))['files'] if f.endswith('.html')))")
 summary "export of the build as a mirror: HTML pages per second ($html pages; whole export, $files files in all)" "≥ 5,000/s" \
   "$(python3 -c "print(round($html/$first))")/s ($first s)" \
   "$(python3 -c "print(round($pages/$base))")/s (Python template loop, pages only)" \

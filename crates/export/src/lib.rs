@@ -142,6 +142,9 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let build = cablegate_build::Build::open(builds, number)?;
     let number = build.manifest().number;
     let sql = |source| Error::Sqlite { path: build.dir().to_owned(), source };
+    let mut paths = cablegate_site::paths(&build).map_err(sql)?;
+    // the page a static host shows for a missing file
+    paths.push("/404.html".to_owned());
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let old: BTreeMap<String, FileEntry> = match read_manifest(dir) {
         Ok(m) => m.files,
@@ -153,12 +156,11 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let done = AtomicU64::new(0);
     let written = AtomicU64::new(0);
     let failed: Mutex<Option<Error>> = Mutex::new(None);
-    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::new());
-    let listed: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::with_capacity(paths.len()));
+    let total = paths.len() as u64;
     const CHUNK: usize = 64;
     let index = std::thread::scope(|s| {
-        // the search index is built and written beside the pages, from its own connection, and
-        // starts first: it needs no list of pages
+        // the search index is built and written beside the pages, from its own connection
         let index = s.spawn(|| -> Result<(Vec<(String, FileEntry)>, f64)> {
             let started = std::time::Instant::now();
             let build = cablegate_build::Build::open(builds, Some(number))?;
@@ -173,22 +175,8 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
             }
             Ok((entries, started.elapsed().as_secs_f64()))
         });
-        let paths: &[String] = match cablegate_site::paths(&build) {
-            Ok(mut paths) => {
-                // the page a static host shows for a missing file
-                paths.push("/404.html".to_owned());
-                listed.get_or_init(|| paths)
-            }
-            Err(e) => {
-                failed.lock().expect("not poisoned").get_or_insert(sql(e));
-                &[]
-            }
-        };
-        let total = paths.len() as u64;
-        // what the page threads share, by reference (they own `paths` and `total`)
-        let (next, done, written, failed, results, old) = (&next, &done, &written, &failed, &results, &old);
         for _ in 0..opts.threads.max(1) {
-            s.spawn(move || {
+            s.spawn(|| {
                 let work = || -> Result<()> {
                     let build = cablegate_build::Build::open(builds, Some(number))?;
                     let mut mine = Vec::new();
@@ -216,7 +204,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
                                 });
                             }
                             let file = file_for(path);
-                            let (entry, wrote) = put(dir, old, &mut made, &file, &page.body)?;
+                            let (entry, wrote) = put(dir, &old, &mut made, &file, &page.body)?;
                             written.fetch_add(wrote as u64, Ordering::Relaxed);
                             mine.push((file, entry));
                         }

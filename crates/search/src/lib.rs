@@ -51,8 +51,12 @@ fn analyzer() -> TextAnalyzer {
 
 /// The words of `text` as the index has them.
 pub fn tokens(text: &str) -> Vec<String> {
+    let mut a = analyzer();
+    let mut s = a.token_stream(text);
     let mut out = Vec::new();
-    Words::default().each(text, |w| out.push(w.to_owned()));
+    while s.advance() {
+        out.push(s.token().text.clone());
+    }
     out
 }
 
@@ -66,32 +70,14 @@ pub fn id_text(reference_id: &str, canonical_id: &str) -> String {
     idtext
 }
 
-/// The index's analyzer, kept to read many texts without allocating a word each.
-#[derive(Clone)]
-pub struct Words(TextAnalyzer);
-
-impl Default for Words {
-    fn default() -> Self {
-        Words(analyzer())
-    }
-}
-
-impl Words {
-    /// Calls `f` with each word of `text`, as [`tokens`] gives them.
-    pub fn each(&mut self, text: &str, mut f: impl FnMut(&str)) {
-        let mut s = self.0.token_stream(text);
-        while s.advance() {
-            f(&s.token().text);
-        }
-    }
-}
-
 /// The indexed fields [`Index::each_term`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermField {
-    /// Words of the subject, the text, and the reference ids ([`id_text`]).
+    /// Words of the subject.
     Subject,
+    /// Words of the text.
     Body,
+    /// Words of the reference ids ([`id_text`]).
     IdText,
     /// Tags, upper case, whole.
     Tag,
