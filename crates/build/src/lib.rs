@@ -168,9 +168,37 @@ fn immutable_uri(path: &Path) -> String {
     uri
 }
 
+/// A released cable's current version as a build stores it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub reference_id: String,
+    pub created: Option<String>,
+    pub classification: Option<String>,
+    pub origin: Option<String>,
+    pub released: String,
+    pub header: String,
+    pub body: String,
+}
+
+impl Stored {
+    /// The cable parsed, and when it was released.
+    pub fn parse(self) -> (cablegate_cable::Cable, String) {
+        let meta = cablegate_cable::Meta {
+            reference_id: Some(&self.reference_id),
+            created: self.created.as_deref(),
+            classification: self.classification.as_deref(),
+            origin: self.origin.as_deref(),
+        };
+        (cablegate_cable::parse_owned(&meta, self.header, self.body), self.released)
+    }
+}
+
 /// A published build, open for reading.
 pub struct Build {
+    /// Everything but the texts.
     conn: Connection,
+    /// The `versions` table's texts, on a connection of their own ([`Build::open`] says why).
+    texts: Connection,
     dir: PathBuf,
     manifest: Manifest,
     search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
@@ -197,12 +225,23 @@ impl Build {
         // no hot-journal check and no change-counter read before every statement, which an
         // export's million statements and every search results page paid for. (Mapping the file
         // as well made no difference to an export's time, and counted 2 GB of it as memory.)
-        let conn = Connection::open_with_flags(
-            immutable_uri(&path),
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-        )
-        .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
-        Ok(Build { conn, dir, manifest, search: std::sync::OnceLock::new(), last: Default::default() })
+        let open = || {
+            Connection::open_with_flags(
+                immutable_uri(&path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .map_err(|source| Error::Sqlite { path: path.clone(), source })
+        };
+        // Two connections, so that the texts do not push the rest out of the page cache: the
+        // texts are read once each, in order, while pages look up rows, tags, references and
+        // citations all over the other tables (about 100 MB at full scale). With one connection
+        // and SQLite's 2 MB cache, an export read 43 GB of a 2.7 GB build; with 64 MB for the
+        // lookups alone, 3.9 GB. The cache fills only as far as a connection reads.
+        let conn = open()?;
+        conn.execute_batch("PRAGMA cache_size = -65536")
+            .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
+        let texts = open()?;
+        Ok(Build { conn, texts, dir, manifest, search: std::sync::OnceLock::new(), last: Default::default() })
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -269,34 +308,32 @@ impl Build {
     /// A released cable, redacted and parsed, by its row id (what the search index gives), and
     /// when it was released.
     pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
-        type Row = (String, Option<String>, Option<String>, Option<String>, String, String, String);
-        // the current version by subqueries: a join with a bound parameter is planned again at
-        // every run
+        Ok(self.stored_by_key(key)?.map(Stored::parse))
+    }
+
+    /// A released cable as stored, unparsed, by its row id: parse it with [`Stored::parse`],
+    /// on any thread (a search results page parses its twenty hits on two).
+    pub fn stored_by_key(&self, key: u64) -> Result<Option<Stored>> {
+        type Row = (String, Option<String>, Option<String>, Option<String>, String, i64);
         let row: Option<Row> = self
             .conn
             .prepare_cached(
-                "SELECT c.reference_id, c.created, c.classification, c.origin, c.released,
-                        (SELECT header FROM versions v WHERE v.cable_id = c.id AND v.version = c.versions),
-                        (SELECT body FROM versions v WHERE v.cable_id = c.id AND v.version = c.versions)
-                 FROM cables c WHERE c.id = ?1",
+                "SELECT reference_id, created, classification, origin, released, versions FROM cables WHERE id = ?1",
             )
             .and_then(|mut s| {
-                s.query_row([key as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })
-                .optional()
+                s.query_row([key as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+                    .optional()
             })
             .map_err(|e| self.sql(e))?;
-        let Some((reference_id, created, classification, origin, released, header, body)) = row else {
+        let Some((reference_id, created, classification, origin, released, version)) = row else {
             return Ok(None);
         };
-        let meta = cablegate_cable::Meta {
-            reference_id: Some(&reference_id),
-            created: created.as_deref(),
-            classification: classification.as_deref(),
-            origin: origin.as_deref(),
-        };
-        Ok(Some((cablegate_cable::parse_owned(&meta, header, body), released)))
+        let (header, body): (String, String) = self
+            .texts
+            .prepare_cached("SELECT header, body FROM versions WHERE cable_id = ?1 AND version = ?2")
+            .and_then(|mut s| s.query_row((key as i64, version), |r| Ok((r.get(0)?, r.get(1)?))))
+            .map_err(|e| self.sql(e))?;
+        Ok(Some(Stored { reference_id, created, classification, origin, released, header, body }))
     }
 
     /// Is `id` (any spelling) in the collection's catalogue?
