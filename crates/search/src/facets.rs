@@ -101,61 +101,73 @@ impl Names {
     }
 }
 
+/// A segment's facet numbers, read out of its fast fields once when the index is opened: counting
+/// a match is then two array reads. (Read through the columns at every match, they took a fifth
+/// of a results page's time for a query with 70,000 matches.)
+pub(crate) struct Numbers {
+    /// [`pack`]ed origin, classification and month, by document.
+    packed: Vec<u64>,
+    /// Document `d`'s tags are `tags[tag_start[d]..tag_start[d + 1]]`.
+    tag_start: Vec<u32>,
+    tags: Vec<u32>,
+}
+
+impl Numbers {
+    pub(crate) fn read(reader: &SegmentReader) -> tantivy::Result<Numbers> {
+        let ff = reader.fast_fields();
+        let (packed_col, tag_col): (Column<u64>, Column<u64>) = (ff.u64("packed")?, ff.u64("tag_ids")?);
+        let n = reader.max_doc();
+        let mut numbers = Numbers {
+            packed: Vec::with_capacity(n as usize),
+            tag_start: Vec::with_capacity(n as usize + 1),
+            tags: Vec::new(),
+        };
+        for doc in 0..n {
+            numbers.packed.push(packed_col.first(doc).unwrap_or(pack(NONE, NONE, None)));
+            numbers.tag_start.push(numbers.tags.len() as u32);
+            numbers.tags.extend(tag_col.values_for_doc(doc).map(|t| t as u32));
+        }
+        numbers.tag_start.push(numbers.tags.len() as u32);
+        Ok(numbers)
+    }
+}
+
+/// The [`Numbers`] of an index's segments.
+pub(crate) type SegmentNumbers = HashMap<tantivy::index::SegmentId, Arc<Numbers>>;
+
 pub(crate) struct Collect {
     pub enabled: bool,
     pub names: Arc<Names>,
+    pub numbers: Arc<SegmentNumbers>,
 }
 
 pub(crate) struct Segment {
-    cols: Option<Cols>,
-}
-
-struct Cols {
-    packed: Column<u64>,
-    tag: Column<u64>,
+    numbers: Option<Arc<Numbers>>,
     counts: Counts,
-    /// Matches waiting to be counted: column values are read a block at a time.
-    docs: Vec<DocId>,
-    packed_vals: Vec<Option<u64>>,
-    tag_docs: Vec<DocId>,
-    tag_rows: Vec<u32>,
-    tag_vals: Vec<u64>,
 }
 
-const BLOCK: usize = 256;
-
-impl Cols {
-    fn flush(&mut self) {
-        if self.docs.is_empty() {
-            return;
+impl Segment {
+    #[inline]
+    fn count(&mut self, doc: DocId) {
+        let Some(numbers) = &self.numbers else { return };
+        let c = &mut self.counts;
+        let Some(&p) = numbers.packed.get(doc as usize) else { return };
+        let (origin, class, month) = ((p >> 32) as usize, (p >> 16 & NONE) as usize, (p & NONE) as usize);
+        if let Some(n) = c.origin.get_mut(origin) {
+            *n += 1;
         }
-        self.packed_vals.clear();
-        self.packed_vals.resize(self.docs.len(), None);
-        self.packed.first_vals(&self.docs, &mut self.packed_vals);
-        for p in self.packed_vals.iter().flatten() {
-            let (origin, class, month) = ((p >> 32) as usize, (p >> 16 & NONE) as usize, (p & NONE) as usize);
-            if let Some(n) = self.counts.origin.get_mut(origin) {
-                *n += 1;
-            }
-            if let Some(n) = self.counts.class.get_mut(class) {
-                *n += 1;
-            }
-            if month > 0 {
-                self.counts.months[month - 1] += 1;
-            }
+        if let Some(n) = c.class.get_mut(class) {
+            *n += 1;
         }
-        self.tag_docs.clear();
-        self.tag_rows.clear();
-        self.tag.index.docids_to_rowids(&self.docs, &mut self.tag_docs, &mut self.tag_rows);
-        self.tag_vals.clear();
-        self.tag_vals.resize(self.tag_rows.len(), 0);
-        self.tag.values.get_vals(&self.tag_rows, &mut self.tag_vals);
-        for &t in &self.tag_vals {
-            if let Some(n) = self.counts.tag.get_mut(t as usize) {
+        if month > 0 {
+            c.months[month - 1] += 1;
+        }
+        let (a, b) = (numbers.tag_start[doc as usize] as usize, numbers.tag_start[doc as usize + 1] as usize);
+        for &t in &numbers.tags[a..b] {
+            if let Some(n) = c.tag.get_mut(t as usize) {
                 *n += 1;
             }
         }
-        self.docs.clear();
     }
 }
 
@@ -177,25 +189,20 @@ impl Collector for Collect {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Segment> {
         if !self.enabled {
-            return Ok(Segment { cols: None });
+            return Ok(Segment { numbers: None, counts: Counts::default() });
         }
-        let ff = reader.fast_fields();
+        let numbers = match self.numbers.get(&reader.segment_id()) {
+            Some(n) => n.clone(),
+            None => Arc::new(Numbers::read(reader)?),
+        };
         Ok(Segment {
-            cols: Some(Cols {
-                packed: ff.u64("packed")?,
-                tag: ff.u64("tag_ids")?,
-                counts: Counts {
-                    origin: vec![0; self.names.origin.len()],
-                    class: vec![0; self.names.classification.len()],
-                    tag: vec![0; self.names.tag.len()],
-                    months: vec![0; MONTHS],
-                },
-                docs: Vec::with_capacity(BLOCK),
-                packed_vals: Vec::with_capacity(BLOCK),
-                tag_docs: Vec::new(),
-                tag_rows: Vec::new(),
-                tag_vals: Vec::new(),
-            }),
+            numbers: Some(numbers),
+            counts: Counts {
+                origin: vec![0; self.names.origin.len()],
+                class: vec![0; self.names.classification.len()],
+                tag: vec![0; self.names.tag.len()],
+                months: vec![0; MONTHS],
+            },
         })
     }
 
@@ -256,28 +263,18 @@ impl SegmentCollector for Segment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let Some(c) = &mut self.cols else { return };
-        c.docs.push(doc);
-        if c.docs.len() == BLOCK {
-            c.flush();
-        }
+        self.count(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        let Some(c) = &mut self.cols else { return };
-        for chunk in docs.chunks(BLOCK) {
-            c.docs.extend_from_slice(chunk);
-            c.flush();
+        if self.numbers.is_some() {
+            for &doc in docs {
+                self.count(doc);
+            }
         }
     }
 
     fn harvest(self) -> Counts {
-        match self.cols {
-            Some(mut c) => {
-                c.flush();
-                c.counts
-            }
-            None => Counts::default(),
-        }
+        self.counts
     }
 }

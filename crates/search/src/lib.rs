@@ -312,6 +312,7 @@ pub struct Index {
     fields: Fields,
     dir: PathBuf,
     tables: std::sync::Arc<facets::Names>,
+    numbers: std::sync::Arc<facets::SegmentNumbers>,
 }
 
 impl Index {
@@ -324,7 +325,11 @@ impl Index {
         let (_, fields) = schema();
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(t)?;
         let tables = std::sync::Arc::new(facets::Names::read(dir)?);
-        Ok(Index { reader, fields, dir: dir.to_owned(), tables })
+        let mut numbers = facets::SegmentNumbers::new();
+        for seg in reader.searcher().segment_readers() {
+            numbers.insert(seg.segment_id(), std::sync::Arc::new(facets::Numbers::read(seg).map_err(t)?));
+        }
+        Ok(Index { reader, fields, dir: dir.to_owned(), tables, numbers: std::sync::Arc::new(numbers) })
     }
 
     fn t(&self, source: tantivy::TantivyError) -> Error {
@@ -346,7 +351,8 @@ impl Index {
         let query = self.compile(parsed);
         let limit = opts.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(opts.offset);
-        let facets = facets::Collect { enabled: opts.facets, names: self.tables.clone() };
+        let facets =
+            facets::Collect { enabled: opts.facets, names: self.tables.clone(), numbers: self.numbers.clone() };
         let (total, addrs, facets): (usize, Vec<(f32, DocAddress)>, Facets) = match opts.sort {
             Sort::Relevance => {
                 let (n, hits, f) =
