@@ -205,7 +205,7 @@ pub struct Build {
     /// The cable [`cable_released`](Self::cable_released) read last, parsed, by row id: a mirror
     /// writes a cable's page and its JSON one after the other, and would otherwise parse it twice.
     /// (Search results read cables by key, uncached: twenty different ones a page.)
-    last: std::cell::RefCell<Option<(u64, cablegate_cable::Cable, String)>>,
+    last: std::cell::RefCell<Option<(u64, std::rc::Rc<cablegate_cable::Cable>, String)>>,
 }
 
 impl Build {
@@ -286,11 +286,12 @@ impl Build {
 
     /// A released cable, redacted and parsed, by its published or canonical id.
     pub fn cable(&self, id: &str) -> Result<Option<cablegate_cable::Cable>> {
-        Ok(self.cable_released(id)?.map(|(c, _)| c))
+        Ok(self.cable_released(id)?.map(|(c, _)| std::rc::Rc::unwrap_or_clone(c)))
     }
 
-    /// [`cable`](Self::cable), and when it was released.
-    pub fn cable_released(&self, id: &str) -> Result<Option<(cablegate_cable::Cable, String)>> {
+    /// [`cable`](Self::cable), and when it was released; shared with the build's memory of the
+    /// last cable read, so that a cable's page and its JSON neither parse nor copy it twice.
+    pub fn cable_released(&self, id: &str) -> Result<Option<(std::rc::Rc<cablegate_cable::Cable>, String)>> {
         let Some((rowid, _, _)) = self.find_row(id)? else { return Ok(None) };
         let key = rowid as u64;
         if let Some((k, cable, released)) = &*self.last.borrow() {
@@ -298,7 +299,7 @@ impl Build {
                 return Ok(Some((cable.clone(), released.clone())));
             }
         }
-        let found = self.cable_by_key(key)?;
+        let found = self.cable_by_key(key)?.map(|(c, released)| (std::rc::Rc::new(c), released));
         if let Some((cable, released)) = &found {
             *self.last.borrow_mut() = Some((key, cable.clone(), released.clone()));
         }

@@ -269,7 +269,7 @@ struct RefLink {
 #[template(path = "cable.html")]
 struct CablePage {
     common: Common,
-    c: Cable,
+    c: std::rc::Rc<Cable>,
     href: String,
     created: String,
     created_month: Option<String>,
