@@ -267,10 +267,8 @@ impl SegmentCollector for Segment {
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        if self.numbers.is_some() {
-            for &doc in docs {
-                self.count(doc);
-            }
+        for &doc in docs {
+            self.count(doc);
         }
     }
 

@@ -678,49 +678,24 @@ fn listed(
         },
     )?;
     let count = ids.len() as u64;
-    let rows = listed_rows(build)?;
-    let list = ids
-        .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .filter_map(|id| rows.binary_search_by_key(id, |(i, _)| *i).ok().map(|at| rows[at].1.clone()))
-        .collect();
+    let page = ids.iter().skip(offset as usize).take(limit as usize);
+    let mut s = build.connection().prepare_cached(
+        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE id = ?1",
+    )?;
+    let mut list = Vec::with_capacity(limit as usize);
+    for id in page {
+        list.push(s.query_row([id], |r| {
+            Ok(Listed {
+                reference_id: r.get(0)?,
+                subject: r.get(1)?,
+                created: r.get(2)?,
+                released: r.get(3)?,
+                classification: r.get(4)?,
+                origin: r.get(5)?,
+            })
+        })?);
+    }
     Ok((list, count))
-}
-
-/// Every cable of a build as lists show it, by row id, read once per build (a memo). Pages of
-/// lists pick their twenty rows from it: read from SQLite one by one, an export's 110,000 list
-/// pages (HTML and JSON) made it read 40 GB of a 2.7 GB build, each row on a page of its own that
-/// a page cache of any reasonable size had already let go.
-fn listed_rows(build: &Build) -> Result<std::sync::Arc<Vec<(i64, Listed)>>, rusqlite::Error> {
-    type Rows = std::sync::Arc<Vec<(i64, Listed)>>;
-    // a handful of builds at most are served at once; a build of 251,287 cables takes ~60 MB
-    static ROWS: Memo<std::path::PathBuf, Rows> = Memo::new(2);
-    ROWS.get_or_try(
-        build.dir().to_owned(),
-        |_| 1,
-        || {
-            let mut s = build.connection().prepare(
-                "SELECT id, reference_id, subject, created, released, classification, origin FROM cables ORDER BY id",
-            )?;
-            let rows = s
-                .query_map([], |r| {
-                    Ok((
-                        r.get(0)?,
-                        Listed {
-                            reference_id: r.get(1)?,
-                            subject: r.get(2)?,
-                            created: r.get(3)?,
-                            released: r.get(4)?,
-                            classification: r.get(5)?,
-                            origin: r.get(6)?,
-                        },
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok::<_, rusqlite::Error>(std::sync::Arc::new(rows))
-        },
-    )
 }
 
 /// The value behind a slug: the origin, classification or tag whose slug it is.
