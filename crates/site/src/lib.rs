@@ -203,16 +203,16 @@ pub fn short_time(iso: &str) -> String {
     iso.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| iso.to_owned())
 }
 
-fn rows(list: Vec<Listed>) -> Vec<Row> {
-    list.into_iter()
+fn rows(list: &[Listed]) -> Vec<Row> {
+    list.iter()
         .map(|l| Row {
             href: cable_href(&l.reference_id, l.created.as_deref()),
-            subject: l.subject.unwrap_or_default(),
+            subject: l.subject.clone().unwrap_or_default(),
             created: l.created.as_deref().map(short_time).unwrap_or_default(),
             released: short_time(&l.released),
-            classification: l.classification.unwrap_or_default(),
-            origin: l.origin.unwrap_or_default(),
-            reference_id: l.reference_id,
+            classification: l.classification.clone().unwrap_or_default(),
+            origin: l.origin.clone().unwrap_or_default(),
+            reference_id: l.reference_id.clone(),
         })
         .collect()
 }
@@ -641,9 +641,9 @@ fn home(build: &Build, path: &str) -> R {
         conn.query_row("SELECT substr(max(released), 1, 10) FROM cables", [], |r| r.get(0)).optional()?.flatten();
     let list = match &day {
         Some(d) => listed(build, "substr(released, 1, 10) = ?1", d, BY_CREATED, 0, 200)?.0,
-        None => Vec::new(),
+        None => Default::default(),
     };
-    let page = Home { common: c, latest_day: day, rows: rows(list) };
+    let page = Home { common: c, latest_day: day, rows: rows(&list) };
     Ok(Page::html(200, page.render()?))
 }
 
@@ -659,7 +659,7 @@ fn listed(
     order: &str,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<Listed>, u64), rusqlite::Error> {
+) -> Result<(std::rc::Rc<Vec<Listed>>, u64), rusqlite::Error> {
     // The whole list's order, once per build and list (a memo: a list of a build never changes),
     // then the page by row id. With LIMIT/OFFSET, each page of a list of 251,287 cables sorted
     // the whole list again: the export renders thousands of such pages.
@@ -678,24 +678,53 @@ fn listed(
         },
     )?;
     let count = ids.len() as u64;
-    let page = ids.iter().skip(offset as usize).take(limit as usize);
-    let mut s = build.connection().prepare_cached(
-        "SELECT reference_id, subject, created, released, classification, origin FROM cables WHERE id = ?1",
-    )?;
-    let mut list = Vec::with_capacity(limit as usize);
-    for id in page {
-        list.push(s.query_row([id], |r| {
-            Ok(Listed {
-                reference_id: r.get(0)?,
-                subject: r.get(1)?,
-                created: r.get(2)?,
-                released: r.get(3)?,
-                classification: r.get(4)?,
-                origin: r.get(5)?,
-            })
-        })?);
+    let page: &[i64] = ids.get(offset as usize..).map(|rest| &rest[..rest.len().min(limit as usize)]).unwrap_or(&[]);
+    Ok((listed_rows(build, page)?, count))
+}
+
+/// The listed rows of cables `ids`, in that order: one statement for the page. A list page and
+/// its JSON twin ask for the same rows one after the other, so the last page's rows are kept (per
+/// thread, as a `Build` is).
+fn listed_rows(build: &Build, ids: &[i64]) -> Result<std::rc::Rc<Vec<Listed>>, rusqlite::Error> {
+    type Last = Option<(std::path::PathBuf, Vec<i64>, std::rc::Rc<Vec<Listed>>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
     }
-    Ok((list, count))
+    let hit = LAST.with_borrow(|last| match last {
+        Some((dir, last_ids, rows)) if last_ids == ids && dir == build.dir() => Some(rows.clone()),
+        _ => None,
+    });
+    if let Some(rows) = hit {
+        return Ok(rows);
+    }
+    let mut sql = String::from(
+        "SELECT id, reference_id, subject, created, released, classification, origin FROM cables WHERE id IN (",
+    );
+    for i in 0..ids.len() {
+        sql.push_str(if i == 0 { "?" } else { ",?" });
+    }
+    sql.push(')');
+    let mut s = build.connection().prepare_cached(&sql)?;
+    let mut found: std::collections::HashMap<i64, Listed> = s
+        .query_map(rusqlite::params_from_iter(ids), |r| {
+            Ok((
+                r.get(0)?,
+                Listed {
+                    reference_id: r.get(1)?,
+                    subject: r.get(2)?,
+                    created: r.get(3)?,
+                    released: r.get(4)?,
+                    classification: r.get(5)?,
+                    origin: r.get(6)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // every id came from the same build's `cables`
+    let rows: Vec<Listed> = ids.iter().filter_map(|id| found.remove(id)).collect();
+    let rows = std::rc::Rc::new(rows);
+    LAST.set(Some((build.dir().to_owned(), ids.to_vec(), rows.clone())));
+    Ok(rows)
 }
 
 /// The value behind a slug: the origin, classification or tag whose slug it is.
@@ -790,16 +819,29 @@ fn json_error(status: u16, message: &str) -> Page {
 /// The OpenAPI description of `/api/`.
 pub const OPENAPI: &str = include_str!("../static/openapi.json");
 
-fn listed_json(l: &Listed) -> serde_json::Value {
-    serde_json::json!({
-        "reference_id": l.reference_id,
-        "subject": l.subject,
-        "created": l.created,
-        "released": l.released,
-        "classification": l.classification,
-        "origin": l.origin,
-        "href": format!("/{}", cable_href(&l.reference_id, l.created.as_deref())),
-    })
+/// A cable in a list of `/api/`; fields in alphabetical order, as every other object of the
+/// API writes them (`serde_json::Value` does).
+#[derive(serde::Serialize)]
+struct ListedJson<'a> {
+    classification: &'a Option<String>,
+    created: &'a Option<String>,
+    href: String,
+    origin: &'a Option<String>,
+    reference_id: &'a str,
+    released: &'a str,
+    subject: &'a Option<String>,
+}
+
+fn listed_json(l: &Listed) -> ListedJson<'_> {
+    ListedJson {
+        classification: &l.classification,
+        created: &l.created,
+        href: format!("/{}", cable_href(&l.reference_id, l.created.as_deref())),
+        origin: &l.origin,
+        reference_id: &l.reference_id,
+        released: &l.released,
+        subject: &l.subject,
+    }
 }
 
 fn api_listing(build: &Build, kind: &str, key: &str, page: u64) -> R {
@@ -811,11 +853,17 @@ fn api_listing(build: &Build, kind: &str, key: &str, page: u64) -> R {
     if page >= pages {
         return Ok(json_error(404, &format!("this list has {pages} pages")));
     }
-    let cables: Vec<_> = list.iter().map(listed_json).collect();
-    Ok(json(
-        200,
-        serde_json::json!({ "title": heading, "count": count, "page": page, "pages": pages, "cables": cables }),
-    ))
+    // written straight from the rows, not through a `serde_json::Value`; keys alphabetical
+    #[derive(serde::Serialize)]
+    struct ApiList<'a> {
+        cables: Vec<ListedJson<'a>>,
+        count: u64,
+        page: u64,
+        pages: u64,
+        title: &'a str,
+    }
+    let cables = list.iter().map(listed_json).collect();
+    Ok(json_page(200, serde_json::to_string(&ApiList { cables, count, page, pages, title: &heading })?))
 }
 
 fn api_cable(build: &Build, id: &str) -> R {
@@ -894,15 +942,15 @@ fn feed(build: &Build, path: &str, kind: &str, key: &str) -> R {
         _ => format!("{root}{kind}/{key}_0.html"),
     };
     let entries = list
-        .into_iter()
+        .iter()
         .map(|l| FeedEntry {
             href: cable_href(&l.reference_id, l.created.as_deref()),
-            subject: l.subject.unwrap_or_default(),
-            created: l.created.unwrap_or_default(),
-            classification: l.classification.unwrap_or_default(),
-            origin: l.origin.unwrap_or_default(),
-            released: l.released,
-            reference_id: l.reference_id,
+            subject: l.subject.clone().unwrap_or_default(),
+            created: l.created.clone().unwrap_or_default(),
+            classification: l.classification.clone().unwrap_or_default(),
+            origin: l.origin.clone().unwrap_or_default(),
+            released: l.released.clone(),
+            reference_id: l.reference_id.clone(),
         })
         .collect();
     let f = Feed {
@@ -961,7 +1009,7 @@ fn listing(build: &Build, path: &str, kind: &str, key: &str, page: u64) -> R {
         heading,
         note,
         count: thousands(count),
-        rows: rows(list),
+        rows: rows(&list),
         base: key.to_owned(),
         page,
         pages,

@@ -41,6 +41,13 @@ fn listing_page() {
 }
 
 #[test]
+fn listing_json() {
+    // the API's list as a mirror writes it, bytes and all (keys in alphabetical order)
+    let (_d, b) = build();
+    insta::assert_snapshot!("api_tag_PREL_0", page(&b, "/api/tag/PREL_0.json"));
+}
+
+#[test]
 fn search_page() {
     let (_d, b) = build();
     insta::assert_snapshot!("search_iran", page(&b, "/search?q=iran+-tripoli&sort=newest"));
