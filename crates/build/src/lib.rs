@@ -206,7 +206,13 @@ pub struct Build {
     /// writes a cable's page and its JSON one after the other, and would otherwise parse it twice.
     /// (Search results read cables by key, uncached: twenty different ones a page.)
     last: std::cell::RefCell<Option<(u64, std::rc::Rc<cablegate_cable::Cable>, String)>>,
+    /// The rows [`listed`](Self::listed) read last, by their row ids: a list page and its JSON
+    /// twin ask for the same rows one after the other.
+    last_listed: std::cell::RefCell<Option<ListedPage>>,
 }
+
+/// A page of a list: its row ids and their rows.
+type ListedPage = (Vec<i64>, std::rc::Rc<Vec<Listed>>);
 
 impl Build {
     /// Opens build `number`, or the current one.
@@ -241,7 +247,15 @@ impl Build {
         conn.execute_batch("PRAGMA cache_size = -65536")
             .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
         let texts = open()?;
-        Ok(Build { conn, texts, dir, manifest, search: std::sync::OnceLock::new(), last: Default::default() })
+        Ok(Build {
+            conn,
+            texts,
+            dir,
+            manifest,
+            search: std::sync::OnceLock::new(),
+            last: Default::default(),
+            last_listed: Default::default(),
+        })
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -304,6 +318,40 @@ impl Build {
             *self.last.borrow_mut() = Some((key, cable.clone(), released.clone()));
         }
         Ok(found)
+    }
+
+    /// Cables `ids` (row ids) as lists show them, in that order, read in one statement.
+    pub fn listed(&self, ids: &[i64]) -> Result<std::rc::Rc<Vec<Listed>>> {
+        if let Some((last_ids, rows)) = &*self.last_listed.borrow() {
+            if last_ids == ids {
+                return Ok(rows.clone());
+            }
+        }
+        let sql = format!(
+            "SELECT id, reference_id, subject, created, released, classification, origin FROM cables WHERE id IN ({})",
+            vec!["?"; ids.len()].join(",")
+        );
+        let mut found: std::collections::HashMap<i64, Listed> = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(rusqlite::params_from_iter(ids), |r| {
+                    let listed = Listed {
+                        reference_id: r.get(1)?,
+                        subject: r.get(2)?,
+                        created: r.get(3)?,
+                        released: r.get(4)?,
+                        classification: r.get(5)?,
+                        origin: r.get(6)?,
+                    };
+                    Ok((r.get(0)?, listed))
+                })?
+                .collect()
+            })
+            .map_err(|e| self.sql(e))?;
+        let rows = std::rc::Rc::new(ids.iter().filter_map(|id| found.remove(id)).collect::<Vec<_>>());
+        *self.last_listed.borrow_mut() = Some((ids.to_vec(), rows.clone()));
+        Ok(rows)
     }
 
     /// A released cable, redacted and parsed, by its row id (what the search index gives), and

@@ -597,7 +597,8 @@ pub fn render(build: &Build, path: &str) -> Page {
     result.unwrap_or_else(internal)
 }
 
-type R = Result<Page, Box<dyn std::error::Error>>;
+type Error = Box<dyn std::error::Error>;
+type R = Result<Page, Error>;
 
 fn route(build: &Build, path: &str) -> R {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -659,7 +660,7 @@ fn listed(
     order: &str,
     offset: u64,
     limit: u64,
-) -> Result<(std::rc::Rc<Vec<Listed>>, u64), rusqlite::Error> {
+) -> Result<(std::rc::Rc<Vec<Listed>>, u64), Error> {
     // The whole list's order, once per build and list (a memo: a list of a build never changes),
     // then the page by row id. With LIMIT/OFFSET, each page of a list of 251,287 cables sorted
     // the whole list again: the export renders thousands of such pages.
@@ -679,52 +680,8 @@ fn listed(
     )?;
     let count = ids.len() as u64;
     let page: &[i64] = ids.get(offset as usize..).map(|rest| &rest[..rest.len().min(limit as usize)]).unwrap_or(&[]);
-    Ok((listed_rows(build, page)?, count))
-}
-
-/// The listed rows of cables `ids`, in that order: one statement for the page. A list page and
-/// its JSON twin ask for the same rows one after the other, so the last page's rows are kept (per
-/// thread, as a `Build` is).
-fn listed_rows(build: &Build, ids: &[i64]) -> Result<std::rc::Rc<Vec<Listed>>, rusqlite::Error> {
-    type Last = Option<(std::path::PathBuf, Vec<i64>, std::rc::Rc<Vec<Listed>>)>;
-    thread_local! {
-        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
-    }
-    let hit = LAST.with_borrow(|last| match last {
-        Some((dir, last_ids, rows)) if last_ids == ids && dir == build.dir() => Some(rows.clone()),
-        _ => None,
-    });
-    if let Some(rows) = hit {
-        return Ok(rows);
-    }
-    let mut sql = String::from(
-        "SELECT id, reference_id, subject, created, released, classification, origin FROM cables WHERE id IN (",
-    );
-    for i in 0..ids.len() {
-        sql.push_str(if i == 0 { "?" } else { ",?" });
-    }
-    sql.push(')');
-    let mut s = build.connection().prepare_cached(&sql)?;
-    let mut found: std::collections::HashMap<i64, Listed> = s
-        .query_map(rusqlite::params_from_iter(ids), |r| {
-            Ok((
-                r.get(0)?,
-                Listed {
-                    reference_id: r.get(1)?,
-                    subject: r.get(2)?,
-                    created: r.get(3)?,
-                    released: r.get(4)?,
-                    classification: r.get(5)?,
-                    origin: r.get(6)?,
-                },
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    // every id came from the same build's `cables`
-    let rows: Vec<Listed> = ids.iter().filter_map(|id| found.remove(id)).collect();
-    let rows = std::rc::Rc::new(rows);
-    LAST.set(Some((build.dir().to_owned(), ids.to_vec(), rows.clone())));
-    Ok(rows)
+    // a page's rows in one statement; the build keeps them for the page's JSON twin
+    Ok((build.listed(page)?, count))
 }
 
 /// The value behind a slug: the origin, classification or tag whose slug it is.
