@@ -144,30 +144,55 @@ pub(crate) struct Collect {
 pub(crate) struct Segment {
     numbers: Option<Arc<Numbers>>,
     counts: Counts,
+    /// Matches not counted yet: they are counted [`BATCH`] at a time.
+    pending: Vec<DocId>,
 }
 
+/// How many matches are counted together. A match's numbers are rarely in the processor's cache;
+/// read one match at a time, between the scorer's work on the next matches, each read waited for
+/// memory alone. In a batch, the reads of many matches are under way at once.
+const BATCH: usize = 64;
+
 impl Segment {
-    #[inline]
-    fn count(&mut self, doc: DocId) {
+    fn count(&mut self, docs: &[DocId]) {
         let Some(numbers) = &self.numbers else { return };
         let c = &mut self.counts;
-        let Some(&p) = numbers.packed.get(doc as usize) else { return };
-        let (origin, class, month) = ((p >> 32) as usize, (p >> 16 & NONE) as usize, (p & NONE) as usize);
-        if let Some(n) = c.origin.get_mut(origin) {
-            *n += 1;
-        }
-        if let Some(n) = c.class.get_mut(class) {
-            *n += 1;
-        }
-        if month > 0 {
-            c.months[month - 1] += 1;
-        }
-        let (a, b) = (numbers.tag_start[doc as usize] as usize, numbers.tag_start[doc as usize + 1] as usize);
-        for &t in &numbers.tags[a..b] {
-            if let Some(n) = c.tag.get_mut(t as usize) {
-                *n += 1;
+        let mut tags: [(u32, u32); BATCH] = [(0, 0); BATCH];
+        for chunk in docs.chunks(BATCH) {
+            // first what does not depend on another read: the packed numbers and where the tags are
+            for (&doc, span) in chunk.iter().zip(tags.iter_mut()) {
+                let d = doc as usize;
+                let Some(&p) = numbers.packed.get(d) else {
+                    *span = (0, 0);
+                    continue;
+                };
+                let (origin, class, month) = ((p >> 32) as usize, (p >> 16 & NONE) as usize, (p & NONE) as usize);
+                if let Some(n) = c.origin.get_mut(origin) {
+                    *n += 1;
+                }
+                if let Some(n) = c.class.get_mut(class) {
+                    *n += 1;
+                }
+                if month > 0 {
+                    c.months[month - 1] += 1;
+                }
+                *span = (numbers.tag_start[d], numbers.tag_start[d + 1]);
+            }
+            for &(a, b) in &tags[..chunk.len()] {
+                for &t in &numbers.tags[a as usize..b as usize] {
+                    if let Some(n) = c.tag.get_mut(t as usize) {
+                        *n += 1;
+                    }
+                }
             }
         }
+    }
+
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.count(&pending);
+        self.pending = pending;
+        self.pending.clear();
     }
 }
 
@@ -189,7 +214,7 @@ impl Collector for Collect {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Segment> {
         if !self.enabled {
-            return Ok(Segment { numbers: None, counts: Counts::default() });
+            return Ok(Segment { numbers: None, counts: Counts::default(), pending: Vec::new() });
         }
         let numbers = match self.numbers.get(&reader.segment_id()) {
             Some(n) => n.clone(),
@@ -203,6 +228,7 @@ impl Collector for Collect {
                 tag: vec![0; self.names.tag.len()],
                 months: vec![0; MONTHS],
             },
+            pending: Vec::with_capacity(BATCH),
         })
     }
 
@@ -263,16 +289,22 @@ impl SegmentCollector for Segment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.count(doc);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        for &doc in docs {
-            self.count(doc);
+        if self.numbers.is_none() {
+            return;
+        }
+        self.pending.push(doc);
+        if self.pending.len() == BATCH {
+            self.flush();
         }
     }
 
-    fn harvest(self) -> Counts {
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.flush();
+        self.count(docs);
+    }
+
+    fn harvest(mut self) -> Counts {
+        self.flush();
         self.counts
     }
 }

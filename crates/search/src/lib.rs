@@ -372,10 +372,15 @@ impl Index {
             }
         };
         let mut hits = Vec::with_capacity(addrs.len());
+        // each segment's key column opened once, not once a hit
+        let mut keys: Vec<Option<tantivy::columnar::Column<u64>>> = vec![None; searcher.segment_readers().len()];
         for (score, addr) in addrs {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let key = seg.fast_fields().u64("key").map_err(|e| self.t(e))?.first(addr.doc_id).unwrap_or_default();
-            hits.push(Hit { key, score });
+            let col = match &mut keys[addr.segment_ord as usize] {
+                Some(col) => col,
+                slot => slot
+                    .insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("key").map_err(|e| self.t(e))?),
+            };
+            hits.push(Hit { key: col.first(addr.doc_id).unwrap_or_default(), score });
         }
         Ok(Results { total: total as u64, hits, facets })
     }

@@ -75,12 +75,23 @@ impl Highlighter {
         let paragraphs: Vec<(Option<u32>, &str)> = paragraphs.into_iter().collect();
         let mut found: Vec<(usize, usize, usize, Snippet)> = Vec::new();
         if let Some(generator) = &self.generator {
-            for (i, &(number, text)) in paragraphs.iter().enumerate() {
-                if let Some(words) = &self.words {
-                    if text.is_ascii() && !words.is_match(text) {
-                        continue;
+            // Cutting a snippet tokenizes the whole paragraph, so only the paragraphs that can be
+            // among the best are cut: each paragraph's words of the query, counted in its text,
+            // bound what its best fragment can hold (distinct words, then words); paragraphs are
+            // cut in the order of that bound, until no bound left can beat the `max`-th snippet
+            // found. The snippets are the same as cutting every paragraph.
+            let mut candidates: Vec<(usize, (usize, usize))> =
+                paragraphs.iter().enumerate().filter_map(|(i, &(_, t))| Some((i, self.bound(t)?))).collect();
+            candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (i, bound) in candidates {
+                if found.len() >= max {
+                    found.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then(a.0.cmp(&b.0)));
+                    let last = &found[max - 1];
+                    if bound < (last.1, last.2) {
+                        break;
                     }
                 }
+                let (number, text) = paragraphs[i];
                 let s = generator.snippet(text);
                 if s.highlighted().is_empty() {
                     continue;
@@ -117,6 +128,34 @@ impl Highlighter {
         found.truncate(max);
         found.sort_by_key(|f| f.0);
         found.into_iter().map(|f| f.3).collect()
+    }
+}
+
+impl Highlighter {
+    /// At most how many distinct words of the query, and how many words, a snippet cut from
+    /// `text` can mark; `None` when it can mark none. Counted as the tokenizer would in an ASCII
+    /// text (a word's occurrences with no letter or digit on either side, in any case), and
+    /// unbounded in any other.
+    fn bound(&self, text: &str) -> Option<(usize, usize)> {
+        let Some(words) = &self.words else { return Some((usize::MAX, usize::MAX)) };
+        if !text.is_ascii() {
+            return Some((usize::MAX, usize::MAX));
+        }
+        let bytes = text.as_bytes();
+        let mut seen: Vec<aho_corasick::PatternID> = Vec::new();
+        let mut count = 0;
+        // overlapping, so that a word inside a longer one (`a` in `ab`) cannot hide the longer
+        for m in words.find_overlapping_iter(text) {
+            let alone = (m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric())
+                && (m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric());
+            if alone {
+                count += 1;
+                if !seen.contains(&m.pattern()) {
+                    seen.push(m.pattern());
+                }
+            }
+        }
+        (count > 0).then_some((seen.len(), count))
     }
 }
 

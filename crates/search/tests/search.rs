@@ -8,11 +8,16 @@ const FIXTURES: &str = include_str!("../../../fixtures/cables.csv");
 
 /// The fixture cables indexed, and their ids by key.
 fn index() -> (tempfile::TempDir, Index, Vec<String>) {
+    index_times(1)
+}
+
+/// The fixture cables indexed `copies` times over.
+fn index_times(copies: usize) -> (tempfile::TempDir, Index, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let mut indexer = Indexer::create(dir.path(), 1, 50_000_000).unwrap();
     let mut keys = Vec::new();
-    for r in cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes()) {
-        let r = r.unwrap();
+    let rows: Vec<_> = cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes()).map(Result::unwrap).collect();
+    for r in std::iter::repeat_n(&rows, copies).flatten() {
         let meta = Meta {
             reference_id: Some(&r.reference_id),
             created: Some(&r.created),
@@ -171,4 +176,75 @@ fn snippets_mark_the_words_of_the_paragraphs_that_matched() {
     // a query that matched no paragraph: the text's start
     let s = index.highlighter(&read("tag:PREL")).snippets(pars, 2);
     assert_eq!(s[0].plain(), "Nothing here about the elections.");
+}
+
+#[test]
+fn facets_count_every_match_of_many() {
+    // more matches than the facet counter takes at a time, in one segment
+    let (_dir, one, _) = index();
+    let (_dir2, many, _) = index_times(150);
+    for q in ["created:2008..2010", "tripoli OR moussavi", "-tripoli", "\"the\""] {
+        let p = read(q);
+        let (a, b) = (one.search(&p, &Options::default()).unwrap(), many.search(&p, &Options::default()).unwrap());
+        assert!(a.total > 0, "{q}");
+        assert_eq!(b.total, a.total * 150, "{q}");
+        let times = |v: &[(String, u64)]| v.iter().map(|(k, n)| (k.clone(), n * 150)).collect::<Vec<_>>();
+        assert_eq!(b.facets.origin, times(&a.facets.origin), "{q}");
+        assert_eq!(b.facets.tag, times(&a.facets.tag), "{q}");
+        assert_eq!(b.facets.classification, times(&a.facets.classification), "{q}");
+        let months: Vec<(u32, u64)> = a.facets.month.iter().map(|&(m, n)| (m, n * 150)).collect();
+        assert_eq!(b.facets.month, months, "{q}");
+    }
+}
+
+#[test]
+fn the_best_snippets_are_those_of_cutting_every_paragraph() {
+    // A page asks for a few snippets and only the paragraphs that can be among the best are cut.
+    // Asked for every snippet, each paragraph is cut; the best k of those, by distinct words
+    // marked, then words marked, then text order, must be what asking for k gives.
+    let (_dir, index, _) = index();
+    let mut cables: Vec<Vec<(Option<u32>, String)>> = cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes())
+        .map(|r| {
+            let r = r.unwrap();
+            let c = parse(&Meta { reference_id: Some(&r.reference_id), ..Meta::default() }, &r.header, &r.body);
+            c.paragraphs.into_iter().map(|p| (p.number, p.text)).collect()
+        })
+        .collect();
+    // words inside longer words, other cases, accents, a word far from the others in a long paragraph
+    cables.push(vec![
+        (Some(1), "Iranian officials said nothing of IRAN.".to_owned()),
+        (Some(2), "Iran, Iran and iran: the election in Iran.".to_owned()),
+        (Some(3), "Téhéran et l'Iran; l'élection.".to_owned()),
+        (Some(4), format!("Election day. {} Iran at last.", "Nothing to see here at all. ".repeat(12))),
+        (Some(5), "Elections, electoral, elect.".to_owned()),
+    ]);
+    let key = |s: &cablegate_search::Snippet| {
+        let marked: Vec<String> = s.parts.iter().filter(|p| p.1).map(|p| p.0.to_lowercase()).collect();
+        let distinct: std::collections::BTreeSet<&String> = marked.iter().collect();
+        (distinct.len(), marked.len())
+    };
+    let mut compared = 0;
+    for q in
+        ["iran election", "\"human rights\" government", "moussavi reformist conservative", "minist* said", "the of"]
+    {
+        let h = index.highlighter(&read(q));
+        for pars in &cables {
+            let pars: Vec<(Option<u32>, &str)> = pars.iter().map(|(n, t)| (*n, t.as_str())).collect();
+            let all = h.snippets(pars.iter().copied(), pars.len().max(1));
+            for k in 1..=all.len() {
+                let mut best: Vec<(usize, &cablegate_search::Snippet)> = all.iter().enumerate().collect();
+                best.sort_by(|a, b| key(b.1).cmp(&key(a.1)).then(a.0.cmp(&b.0)));
+                best.truncate(k);
+                best.sort_by_key(|b| b.0);
+                let want: Vec<&cablegate_search::Snippet> = best.into_iter().map(|b| b.1).collect();
+                let got = h.snippets(pars.iter().copied(), k);
+                assert_eq!(got.iter().collect::<Vec<_>>(), want, "{q}, {k} snippets");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "{compared}");
+    // a word of the query inside another of its words is no reason to pass the longer one by
+    let s = index.highlighter(&read("iran iranian")).snippets([(Some(1), "No."), (Some(2), "Iranian officials.")], 1);
+    assert_eq!(s.iter().map(|s| s.plain()).collect::<Vec<_>>(), ["[Iranian] officials."]);
 }
