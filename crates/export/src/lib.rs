@@ -160,6 +160,18 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let total = paths.len() as u64;
     const CHUNK: usize = 64;
     let index = std::thread::scope(|s| {
+        // every list's order in one pass, beside the first pages (which are not lists); a list
+        // asked for before it is done reads its order alone, the same
+        s.spawn(|| {
+            let work = || -> Result<()> {
+                let build = cablegate_build::Build::open(builds, Some(number))?;
+                cablegate_site::prepare_lists(&build)
+                    .map_err(|source| Error::Sqlite { path: build.dir().to_owned(), source })
+            };
+            if let Err(e) = work() {
+                failed.lock().expect("not poisoned").get_or_insert(e);
+            }
+        });
         // the search index is built and written beside the pages, from its own connection
         let index = s.spawn(|| -> Result<(Vec<(String, FileEntry)>, f64)> {
             let started = std::time::Instant::now();

@@ -144,3 +144,28 @@ fn a_build_under_a_path_with_uri_characters_opens() {
     assert!(page(&b, "/cable/2009/04/09LONDON923.html").contains("09LONDON923"));
     assert!(!dir.path().join("data 100% ").exists(), "no stray database at the path cut at `#`");
 }
+
+#[test]
+fn lists_prepared_in_one_pass_are_the_lists_read_one_by_one() {
+    // two builds of the same cables: one reads each list's order when a page asks for it, the
+    // other has every list prepared at once, as a mirror's export does
+    let (_a, alone) = build();
+    let (_b, prepared) = build();
+    cablegate_site::prepare_lists(&prepared).unwrap();
+    let lists: Vec<String> = cablegate_site::paths(&alone)
+        .unwrap()
+        .into_iter()
+        .filter(|p| {
+            ["/origin/", "/tag/", "/classification/", "/api/origin/", "/api/tag/", "/api/classification/"]
+                .iter()
+                .any(|k| p.starts_with(k))
+        })
+        .filter(|p| !p.ends_with("/index.html"))
+        .collect();
+    for kind in ["/origin/", "/tag/", "/classification/", ".atom", "/api/"] {
+        assert!(lists.iter().any(|p| p.contains(kind)), "no {kind} list among {lists:?}");
+    }
+    for p in &lists {
+        assert_eq!(page(&prepared, p), page(&alone, p), "{p}");
+    }
+}
