@@ -129,9 +129,7 @@ impl Highlighter {
         found.sort_by_key(|f| f.0);
         found.into_iter().map(|f| f.3).collect()
     }
-}
 
-impl Highlighter {
     /// At most how many distinct words of the query, and how many words, a snippet cut from
     /// `text` can mark; `None` when it can mark none. Counted as the tokenizer would in an ASCII
     /// text (a word's occurrences with no letter or digit on either side, in any case), and
