@@ -658,7 +658,10 @@ type Order = std::sync::Arc<Vec<i64>>;
 // bounded: about 64 MB of row ids at most (every list of a full-scale build holds about 4.7 million)
 static ORDERS: Memo<(std::path::PathBuf, String, String, String), Order> = Memo::new(8_000_000);
 
-/// The filter of a tag's list.
+/// The filters of an origin's, a classification's and a tag's list (`prepare_lists` keeps their
+/// orders under these very keys).
+const ORIGIN_FILTER: &str = "origin = ?1";
+const CLASSIFICATION_FILTER: &str = "classification = ?1";
 const TAG_FILTER: &str = "id IN (SELECT cable_id FROM tags WHERE tag = ?1)";
 
 /// Cables matching `filter` (one parameter), newest first: a page of them and how many there are.
@@ -797,12 +800,12 @@ pub fn prepare_lists(build: &Build) -> Result<(), rusqlite::Error> {
     // newest created first, no date last (SQLite's NULL is the least value)
     order.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.reference_id.cmp(&b.reference_id)));
     let (origin, class, tag) = lists_of(&order);
-    keep("origin = ?1", BY_CREATED, &origins, origin);
-    keep("classification = ?1", BY_CREATED, &classes, class);
+    keep(ORIGIN_FILTER, BY_CREATED, &origins, origin);
+    keep(CLASSIFICATION_FILTER, BY_CREATED, &classes, class);
     keep(TAG_FILTER, BY_CREATED, &tags, tag);
     order.sort_unstable_by(|a, b| b.released.cmp(&a.released).then_with(|| a.reference_id.cmp(&b.reference_id)));
     let (origin, _, tag) = lists_of(&order);
-    keep("origin = ?1", BY_RELEASED, &origins, origin);
+    keep(ORIGIN_FILTER, BY_RELEASED, &origins, origin);
     keep(TAG_FILTER, BY_RELEASED, &tags, tag);
     Ok(())
 }
@@ -867,8 +870,8 @@ fn list_filter(
         "origin" | "classification" | "tag" => match unslug(build, kind, key)? {
             Some(v) => {
                 let filter = match kind {
-                    "origin" => "origin = ?1",
-                    "classification" => "classification = ?1",
+                    "origin" => ORIGIN_FILTER,
+                    "classification" => CLASSIFICATION_FILTER,
                     _ => TAG_FILTER,
                 };
                 let heading = match kind {
