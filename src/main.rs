@@ -4,6 +4,8 @@
 //! library crates in `crates/`.
 
 mod cmd;
+#[cfg(test)]
+mod docs_tests;
 
 /// mimalloc rather than glibc's allocator: rendering and indexing allocate and free many
 /// short-lived strings on every thread, where glibc's arenas spent a tenth of an export's time.
@@ -44,8 +46,9 @@ enum Command {
     Redact(cmd::publish::RedactCommand),
     /// Make a build of the released cables, redactions applied, and make it current
     Publish(cmd::publish::PublishArgs),
-    /// List the builds (the current one is starred), or remove old ones
-    Builds(cmd::publish::BuildsArgs),
+    /// List the publications, or builds (the current one is starred), or remove old ones
+    #[command(alias = "builds")]
+    Publications(cmd::publish::PublicationsArgs),
     /// Prove that a build holds nothing unreleased and nothing redacted
     Audit(cmd::publish::AuditArgs),
     /// Record press coverage: articles that draw on cables
@@ -85,7 +88,7 @@ fn main() -> ExitCode {
         Command::Withdraw(args) => cmd::publish::withdraw(cli.data, args),
         Command::Redact(command) => cmd::publish::redact(cli.data, command),
         Command::Publish(args) => cmd::publish::publish(cli.data, args),
-        Command::Builds(args) => cmd::publish::builds(cli.data, args),
+        Command::Publications(args) => cmd::publish::publications(cli.data, args),
         Command::Audit(args) => cmd::publish::audit(cli.data, args),
         Command::Article(command) => cmd::publish::article(cli.data, command),
         Command::Search(args) => cmd::search::search(cli.data, args),

@@ -1,20 +1,17 @@
 //! The archive commands as a user runs them: import, catalog, stats, show; exit codes, reject
 //! files, and an import killed with SIGKILL in the middle.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use cablegate_testkit::fixture;
 use predicates::prelude::*;
 
 fn cablegate(data: &Path) -> Command {
     let mut c = Command::cargo_bin("cablegate").unwrap();
     c.arg("--data").arg(data);
     c
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
 #[test]

@@ -4,16 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use cablegate_testkit::fixture;
 use predicates::prelude::*;
 
 fn cablegate(data: &Path) -> Command {
     let mut c = Command::cargo_bin("cablegate").unwrap();
     c.arg("--data").arg(data);
     c
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
 /// An archive of the fixture cables with their catalogue.

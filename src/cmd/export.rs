@@ -34,7 +34,7 @@ pub struct VerifyArgs {
 }
 
 pub fn export(data: DataDir, args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let builds = cablegate_build::builds_dir(&data.path);
+    let builds = cablegate_publication::publications_dir(&data.path);
     let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(

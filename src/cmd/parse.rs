@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cablegate_archive::{open_maybe_gz, release_csv};
 use cablegate_cable::Meta;
+use cablegate_formats::{open_maybe_gz, release_csv};
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -213,7 +213,7 @@ pub fn publish(data: DataDir, args: PublishArgs) -> anyhow::Result<ExitCode> {
 }
 
 #[derive(clap::Args)]
-pub struct BuildsArgs {
+pub struct PublicationsArgs {
     /// Remove an old build (not the current one)
     #[arg(long, value_name = "N")]
     remove: Vec<u32>,
@@ -221,16 +221,16 @@ pub struct BuildsArgs {
     json: bool,
 }
 
-pub fn builds(data: DataDir, args: BuildsArgs) -> anyhow::Result<ExitCode> {
-    let dir = cablegate_build::builds_dir(&data.path);
+pub fn publications(data: DataDir, args: PublicationsArgs) -> anyhow::Result<ExitCode> {
+    let dir = cablegate_publication::publications_dir(&data.path);
     for n in &args.remove {
-        cablegate_build::remove(&dir, *n)?;
+        cablegate_publication::remove(&dir, *n)?;
         println!("build {n} removed");
     }
-    let current = cablegate_build::current(&dir)?;
+    let current = cablegate_publication::current(&dir)?;
     let mut manifests = Vec::new();
-    for n in cablegate_build::list(&dir)? {
-        manifests.push(cablegate_build::read_manifest(&cablegate_build::build_dir(&dir, n))?);
+    for n in cablegate_publication::list(&dir)? {
+        manifests.push(cablegate_publication::read_manifest(&cablegate_publication::publication_dir(&dir, n))?);
     }
     if args.json {
         serde_json::to_writer_pretty(

@@ -14,8 +14,8 @@ pub struct SearchArgs {
     #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     /// relevance, newest or oldest (by creation), or released (latest released first)
-    #[arg(long, default_value = "relevance")]
-    sort: String,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    sort: SortArg,
     /// Page of results (20 a page), from 1
     #[arg(long, default_value_t = 1)]
     page: usize,
@@ -32,12 +32,34 @@ pub struct SearchArgs {
     repeat: usize,
 }
 
+/// The orders `--sort` takes, as the site's `sort=` does.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SortArg {
+    Relevance,
+    /// Newest created first
+    #[value(alias = "date")]
+    Newest,
+    /// Oldest created first
+    Oldest,
+    /// Latest released first
+    Released,
+}
+
+impl From<SortArg> for cablegate_search::Sort {
+    fn from(s: SortArg) -> Self {
+        match s {
+            SortArg::Relevance => cablegate_search::Sort::Relevance,
+            SortArg::Newest => cablegate_search::Sort::Newest,
+            SortArg::Oldest => cablegate_search::Sort::Oldest,
+            SortArg::Released => cablegate_search::Sort::Released,
+        }
+    }
+}
+
 pub fn search(data: DataDir, args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let builds = cablegate_build::builds_dir(&data.path);
-    let build = cablegate_build::Build::open(&builds, args.build)?;
-    let sort = cablegate_search::Sort::parse(&args.sort)
-        .ok_or_else(|| anyhow::anyhow!("unknown sort {:?}: relevance, newest, oldest or released", args.sort))?;
-    let req = Request { q: args.query.join(" "), sort, page: args.page.max(1) };
+    let builds = cablegate_publication::publications_dir(&data.path);
+    let build = cablegate_publication::Publication::open(&builds, args.build)?;
+    let req = Request { q: args.query.join(" "), sort: args.sort.into(), page: args.page.max(1) };
     if args.repeat > 0 {
         let mut ms = Vec::with_capacity(args.repeat);
         let mut total = None;

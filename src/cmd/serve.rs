@@ -19,7 +19,7 @@ pub struct ServeArgs {
 fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     // pages render on blocking threads, each with its own connection to the build: a few per
     // core keep the cores busy; hundreds (tokio's default bound) only add memory and contention
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(cores * 4)
@@ -43,8 +43,8 @@ fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
 }
 
 pub fn serve(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let builds = cablegate_build::builds_dir(&data.path);
-    if cablegate_build::current(&builds)?.is_none() {
+    let builds = cablegate_publication::publications_dir(&data.path);
+    if cablegate_publication::current(&builds)?.is_none() {
         anyhow::bail!("no build published in {} yet (cablegate publish)", data.path.display());
     }
     run(&builds, args.addr)
@@ -83,5 +83,5 @@ pub fn demo(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         dir.display()
     );
-    run(&cablegate_build::builds_dir(&dir), args.addr)
+    run(&cablegate_publication::publications_dir(&dir), args.addr)
 }

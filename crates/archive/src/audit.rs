@@ -215,14 +215,14 @@ impl Archive {
         crawl: Option<&str>,
         max_pages: usize,
     ) -> Result<AuditReport> {
-        let builds = cablegate_build::builds_dir(data_dir);
-        let build = cablegate_build::Build::open(&builds, number)?;
+        let builds = cablegate_publication::publications_dir(data_dir);
+        let build = cablegate_publication::Publication::open(&builds, number)?;
         let m = build.manifest().clone();
         let mut report = AuditReport { build: m.number, made_at: m.made_at.clone(), ..AuditReport::default() };
 
         // the files are the ones the manifest lists
         for (name, sha) in &m.files {
-            let got = cablegate_build::write::sha256_file(&build.dir().join(name))?;
+            let got = cablegate_publication::write::sha256_file(&build.dir().join(name))?;
             if &got != sha {
                 report
                     .findings
@@ -232,12 +232,7 @@ impl Archive {
         // every cable is released at the build's time
         let released: HashSet<String> = {
             let unreleased: HashSet<String> = self.unreleased_at(&m.made_at)?.into_iter().collect();
-            let mut s = build.connection().prepare("SELECT reference_id FROM cables").map_err(|source| {
-                Error::Build(cablegate_build::Error::Sqlite { path: build.dir().to_owned(), source })
-            })?;
-            let ids: Vec<String> = s.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(|source| {
-                Error::Build(cablegate_build::Error::Sqlite { path: build.dir().to_owned(), source })
-            })?;
+            let ids = build.reference_ids()?;
             for id in &ids {
                 if unreleased.contains(id) {
                     report
@@ -263,20 +258,9 @@ impl Archive {
             redactions.iter().filter(|r| r.cable.is_some()).map(|r| (r, compile(r))).collect();
         for (r, re) in &per_cable {
             let id = r.cable.as_deref().unwrap_or_default();
-            let sql = |source| Error::Build(cablegate_build::Error::Sqlite { path: build.dir().to_owned(), source });
-            let mut s = build
-                .connection()
-                .prepare(
-                    "SELECT coalesce(c.subject, ''), v.version, v.header, v.body FROM cables c JOIN versions v ON v.cable_id = c.id
-                     WHERE c.reference_id = ?1",
-                )
-                .map_err(sql)?;
-            let rows: Vec<(String, u32, String, String)> = s
-                .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
-                .and_then(|rows| rows.collect())
-                .map_err(sql)?;
-            for (json, version, header, body) in rows {
-                for (what, text) in [("subject", &json), ("header", &header), ("body", &body)] {
+            for v in build.stored_versions(id)? {
+                let version = v.version;
+                for (what, text) in [("subject", &v.subject), ("header", &v.header), ("body", &v.body)] {
                     if re.is_match(text.as_bytes()) {
                         report.findings.push(format!(
                             "{}: {id} version {version} {what}: redacted text {:?} (redaction {})",
@@ -347,38 +331,30 @@ impl Archive {
         // the search index: the same cables, and no redacted words in its terms
         match build.search() {
             Ok(index) => {
-                let mut in_index = index.keys().map_err(cablegate_build::Error::from)?;
+                let mut in_index = index.keys().map_err(cablegate_publication::Error::from)?;
                 in_index.sort_unstable();
-                let sql =
-                    |source| Error::Build(cablegate_build::Error::Sqlite { path: build.dir().to_owned(), source });
-                let mut s = build.connection().prepare("SELECT id FROM cables ORDER BY id").map_err(sql)?;
-                let in_build: Vec<u64> =
-                    s.query_map([], |r| r.get::<_, i64>(0).map(|i| i as u64)).and_then(|r| r.collect()).map_err(sql)?;
+                let keys = build.keys()?;
+                let in_build: Vec<u64> = keys.iter().map(|(k, _)| *k).collect();
                 if in_index != in_build {
                     report.findings.push(format!(
                         "{}: the search index holds {} cables, the build {}, or other ones",
-                        build.dir().join(cablegate_build::SEARCH_DIR).display(),
+                        build.dir().join(cablegate_publication::SEARCH_DIR).display(),
                         in_index.len(),
                         in_build.len()
                     ));
                 }
-                let ids: std::collections::HashMap<u64, String> = {
-                    let mut s = build.connection().prepare("SELECT id, reference_id FROM cables").map_err(sql)?;
-                    s.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
-                        .and_then(|r| r.collect())
-                        .map_err(sql)?
-                };
+                let ids: std::collections::HashMap<u64, String> = keys.into_iter().collect();
                 for r in &redactions {
                     let words: String = r.text.chars().filter(|&c| c != '"').collect();
                     let q = cablegate_search::parse(&format!("\"{words}\""));
                     let opts = cablegate_search::Options { limit: 1000, facets: false, ..Default::default() };
-                    let found = index.search(&q, &opts).map_err(cablegate_build::Error::from)?;
+                    let found = index.search(&q, &opts).map_err(cablegate_publication::Error::from)?;
                     for hit in found.hits {
                         let rid = ids.get(&hit.key).cloned().unwrap_or_default();
                         if r.cable.as_deref().is_none_or(|c| c == rid) {
                             report.findings.push(format!(
                                 "{}: a search for redacted text {:?} (redaction {}) finds {}",
-                                build.dir().join(cablegate_build::SEARCH_DIR).display(),
+                                build.dir().join(cablegate_publication::SEARCH_DIR).display(),
                                 r.text,
                                 r.id,
                                 rid
@@ -387,7 +363,7 @@ impl Archive {
                     }
                 }
             }
-            Err(cablegate_build::Error::NoSearch(_)) => {}
+            Err(cablegate_publication::Error::NoSearch(_)) => {}
             Err(e) => return Err(e.into()),
         }
 

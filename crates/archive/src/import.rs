@@ -26,7 +26,9 @@ use cablegate_cable::{meta, refid, Cable, Meta, Reference};
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 
-use crate::{html, jsonl, release_csv, Archive, Error, Result};
+use cablegate_formats::{html, jsonl, release_csv};
+
+use crate::{Archive, Error, Result};
 
 /// Records per batch sent between threads, and batches in flight per channel.
 const BATCH: usize = 256;
@@ -245,7 +247,7 @@ impl<R: Read> Read for Counting<R> {
 fn open_counting(path: &Path, count: &Arc<AtomicU64>) -> std::io::Result<Box<dyn Read + Send>> {
     let file = std::fs::File::open(path)?;
     let counting = std::io::BufReader::with_capacity(1 << 20, Counting { inner: file, count: count.clone() });
-    if crate::is_gz(path) {
+    if cablegate_formats::is_gz(path) {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(counting)))
     } else {
         Ok(Box::new(counting))
@@ -392,7 +394,7 @@ fn read_sources(
                                         location: format!("line {number}"),
                                     }),
                                     [0; 32]
-                                ))
+                                ));
                             }
                         }
                         Err(reason) => send!(reject(&source.path, format!("line {number}"), reason)),
@@ -680,7 +682,7 @@ fn store(
         Some(d) => (Some(d.year as i64), Some(d.month as i64)),
         None => (refid::parse(&cable.canonical_id).map(|r| r.full_year() as i64), None),
     };
-    let level = cable.level.map(|l| l.label());
+    let level = cable.level.map(cablegate_cable::Level::label);
     let id = cable.reference_id.as_str();
     let (cable_id, version, is_new, is_current) = match ids.get(id) {
         Some(held) => {

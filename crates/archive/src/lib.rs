@@ -2,25 +2,19 @@
 //! the catalogue of the whole collection.
 //!
 //! It lives in a data folder as one SQLite file (`archive.sqlite`, WAL) with a versioned schema
-//! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats ([`release_csv`], [`html`],
-//! [`jsonl`]) as streams and parses every cable with `cablegate-cable` on the way in.
+//! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats (`cablegate-formats`) as streams and parses every cable with `cablegate-cable` on the way in.
 
 pub mod articles;
 pub mod audit;
 pub mod catalog;
-pub mod html;
 pub mod import;
-pub mod jsonl;
 pub mod publish;
 pub mod query;
 pub mod redact;
 pub mod release;
-pub mod release_csv;
 pub mod schema;
 pub mod texts;
 
-use std::fs::File;
-use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -54,7 +48,7 @@ pub enum Error {
     #[error("a redaction needs at least 2 characters besides spaces")]
     EmptyRedaction,
     #[error(transparent)]
-    Build(#[from] cablegate_build::Error),
+    Publication(#[from] cablegate_publication::Error),
     #[error("article: {0}")]
     BadArticle(String),
     #[error("crawling {url}: {reason}")]
@@ -147,22 +141,7 @@ impl Archive {
     }
 }
 
-/// Opens a file for reading, through a gzip decoder when its name ends in `.gz`; `-` is stdin.
-pub fn open_maybe_gz(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(std::io::stdin()));
-    }
-    let file = BufReader::with_capacity(1 << 20, File::open(path)?);
-    if is_gz(path) {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(file)))
-    } else {
-        Ok(Box::new(file))
-    }
-}
-
-pub(crate) fn is_gz(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "gz")
-}
+pub use cablegate_formats::open_maybe_gz;
 
 /// Now, as ISO 8601 in UTC to the second.
 pub(crate) fn now_iso() -> String {

@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
-use cablegate_build::{BuildWriter, Manifest, PublicCable, PublicVersion};
 use cablegate_cable::Meta;
+use cablegate_publication::{
+    ArticleRecord, CatalogEntry, Counts, LogEntry, Manifest, PublicCable, PublicVersion, PublicationWriter,
+    ReleaseEvent,
+};
 use rusqlite::params;
 
 use crate::redact::Redactor;
@@ -76,13 +79,13 @@ impl Archive {
     pub fn publish(&mut self, data_dir: &std::path::Path, at: Option<&str>) -> Result<PublishSummary> {
         let started = std::time::Instant::now();
         let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
-        let builds = cablegate_build::builds_dir(data_dir);
+        let builds = cablegate_publication::publications_dir(data_dir);
         std::fs::create_dir_all(&builds).map_err(|source| Error::Io { path: builds.clone(), source })?;
         // after every build this archive made and every build in the folder (one may have been
         // removed by hand): a number is never reused
         let recorded: Option<u32> =
             self.conn.query_row("SELECT max(number) FROM builds", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        let listed = cablegate_build::list(&builds)?.last().copied();
+        let listed = cablegate_publication::list(&builds)?.last().copied();
         let number = recorded.max(listed).unwrap_or(0) + 1;
         let redactor = Redactor::new(&self.redactions()?);
         let rows = self.released_at(&at)?;
@@ -183,7 +186,7 @@ impl Archive {
                 })
                 .expect("spawn a thread")
         };
-        let mut writer = BuildWriter::create(&builds, number, &at)?;
+        let mut writer = PublicationWriter::create(&builds, number, &at)?;
         for item in rx {
             let (public, hash) = item.map_err(|source| Error::Io { path: texts.clone(), source })?;
             let id = public.cable.reference_id.clone();
@@ -208,16 +211,24 @@ impl Archive {
                 .prepare("SELECT release_number, reference_id, canonical_id, created_month FROM catalog ORDER BY release_number")
                 .map_err(|e| self.sql(e))?;
             let entries = s
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_map([], |r| {
+                    Ok(CatalogEntry {
+                        release_number: r.get(0)?,
+                        reference_id: r.get(1)?,
+                        canonical_id: r.get(2)?,
+                        created_month: r.get(3)?,
+                    })
+                })
                 .map_err(|e| self.sql(e))?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| self.sql(e))?;
             writer.catalog(entries)?;
-            let mut events: Vec<(String, String, &'static str)> = Vec::new();
+            let mut events: Vec<LogEntry> = Vec::new();
             for row in &rows {
-                events.push((row.released.clone(), row.reference_id.clone(), "added"));
+                let id = || row.reference_id.clone();
+                events.push(LogEntry { at: row.released.clone(), reference_id: id(), event: ReleaseEvent::Added });
                 if let Some(l) = &row.released_latest {
-                    events.push((l.clone(), row.reference_id.clone(), "reissued"));
+                    events.push(LogEntry { at: l.clone(), reference_id: id(), event: ReleaseEvent::Reissued });
                 }
             }
             let mut s = self
@@ -232,16 +243,27 @@ impl Archive {
                 .map_err(|e| self.sql(e))?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| self.sql(e))?;
-            events.extend(gone.into_iter().map(|(when, id)| (when, id, "withdrawn")));
+            events.extend(gone.into_iter().map(|(at, reference_id)| LogEntry {
+                at,
+                reference_id,
+                event: ReleaseEvent::Withdrawn,
+            }));
             writer.release_log(events)?;
         }
         let articles = self.articles()?;
-        writer.articles(articles.into_iter().map(|a| (a.id, a.url, a.title, a.outlet, a.date, a.cables)))?;
+        writer.articles(articles.into_iter().map(|a| ArticleRecord {
+            id: a.id,
+            url: a.url,
+            title: a.title,
+            outlet: a.outlet,
+            date: a.date,
+            cables: a.cables,
+        }))?;
         let total: i64 =
             self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        let manifest = writer.finish(total as u64, added, changed, withdrawn)?;
+        let manifest = writer.finish(Counts { total: total as u64, added, changed, withdrawn })?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "publish: build finished");
-        cablegate_build::set_current(&builds, number)?;
+        cablegate_publication::set_current(&builds, number)?;
 
         let path = self.path.clone();
         let sql = |source| Error::Sqlite { path: path.clone(), source };

@@ -5,13 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cablegate_archive::{Archive, ImportOptions, ImportSummary};
+use cablegate_testkit::fixture;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name)
 }
 
 fn import(archive: &mut Archive, paths: &[PathBuf]) -> ImportSummary {
@@ -112,7 +109,7 @@ fn site_pages_and_json_lines_hold_the_same_text_as_the_csv() {
     // JSON lines as `cablegate parse` prints them
     let jsonl = dir.path().join("cables.jsonl");
     let mut f = std::fs::File::create(&jsonl).unwrap();
-    for row in cablegate_archive::release_csv::Reader::new(std::fs::File::open(fixture("cables.csv")).unwrap()) {
+    for row in cablegate_formats::release_csv::Reader::new(std::fs::File::open(fixture("cables.csv")).unwrap()) {
         let row = row.unwrap();
         let meta = cablegate_cable::Meta {
             reference_id: Some(&row.reference_id),
@@ -185,7 +182,7 @@ fn bad_records_are_reported_and_the_rest_imported() {
     let s = import(&mut a, std::slice::from_ref(&path));
     assert_eq!(s.imported, 7, "the good rows around the bad ones: {:#?}", s.rejects);
     assert_eq!(s.rejected, 6, "{:#?}", s.rejects);
-    let reasons: Vec<String> = s.rejects.iter().map(|r| r.to_string()).collect();
+    let reasons: Vec<String> = s.rejects.iter().map(std::string::ToString::to_string).collect();
     let expect = [
         "created \"4/31/2009 10:00\" is not a possible date",
         "empty reference id",

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use cablegate_archive::{open_maybe_gz, release_csv};
+use cablegate_formats::{open_maybe_gz, release_csv};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn rows() -> (String, Vec<release_csv::Row>) {
@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
                 paragraphs += cablegate_cable::parse(&meta, &r.header, &r.body).paragraphs.len();
             }
             paragraphs
-        })
+        });
     });
     group.finish();
 }

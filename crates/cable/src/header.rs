@@ -98,7 +98,7 @@ fn strip_keyword<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
         return Some(rest.trim_start());
     }
     // glued: "TORUEHC/SECSTATE WASHDC" — a routing indicator follows directly
-    let route_len = rest.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+    let route_len = rest.bytes().take_while(u8::is_ascii_uppercase).count();
     (rest.starts_with('R') && (4..=8).contains(&route_len) && rest.as_bytes().get(route_len) == Some(&b'/'))
         .then_some(rest)
 }

@@ -26,8 +26,8 @@ fn gz_lines(path: PathBuf) -> impl Iterator<Item = String> {
 }
 
 fn corpus_cables(shared: &std::path::Path) -> Vec<Cable> {
-    let input = cablegate_archive::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
-    cablegate_archive::release_csv::Reader::new(input)
+    let input = cablegate_formats::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
+    cablegate_formats::release_csv::Reader::new(input)
         .map(|row| {
             let row = row.expect("every row of the real corpus reads");
             let meta = Meta {
@@ -150,8 +150,8 @@ fn invariants_hold_on_every_real_cable() {
 #[test]
 fn browse_depth_agrees_with_full_parse() {
     let Some(shared) = shared() else { return };
-    let input = cablegate_archive::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
-    for row in cablegate_archive::release_csv::Reader::new(input) {
+    let input = cablegate_formats::open_maybe_gz(&shared.join("corpus/cables.csv.gz")).unwrap();
+    for row in cablegate_formats::release_csv::Reader::new(input) {
         let row = row.unwrap();
         let meta = Meta {
             reference_id: Some(&row.reference_id),

@@ -7,7 +7,7 @@ use cablegate_cable::{parse, parse_telegram, Cable, Meta, Reference};
 const FIXTURES: &str = include_str!("../../../fixtures/cables.csv");
 
 fn fixtures() -> Vec<(String, Cable, String)> {
-    cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes())
+    cablegate_formats::release_csv::Reader::new(FIXTURES.as_bytes())
         .map(|r| {
             let r = r.unwrap();
             let meta = Meta {

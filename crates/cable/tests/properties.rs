@@ -81,7 +81,7 @@ fn fragment_text() -> impl Strategy<Value = String> {
 }
 
 fn fixture_texts() -> Vec<String> {
-    cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes())
+    cablegate_formats::release_csv::Reader::new(FIXTURES.as_bytes())
         .map(|r| {
             let r = r.unwrap();
             format!("{}\n{}", r.header, r.body)

@@ -39,11 +39,11 @@ pub enum Error {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
-    Build(#[from] cablegate_build::Error),
+    Publication(#[from] cablegate_publication::Error),
     #[error(transparent)]
     Search(#[from] cablegate_search::Error),
-    #[error("build {path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error(transparent)]
+    Site(#[from] cablegate_site::Error),
     #[error("{path}: {source}")]
     Json { path: PathBuf, source: serde_json::Error },
     #[error("{0}: not a mirror (no MANIFEST.json)")]
@@ -106,7 +106,10 @@ pub struct Options<'a> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2), progress: None }
+        Options {
+            threads: std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
+            progress: None,
+        }
     }
 }
 
@@ -139,10 +142,9 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 /// Writes the site of build `number` (default: the current one) into `dir`.
 pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) -> Result<Summary> {
     let started = std::time::Instant::now();
-    let build = cablegate_build::Build::open(builds, number)?;
+    let build = cablegate_publication::Publication::open(builds, number)?;
     let number = build.manifest().number;
-    let sql = |source| Error::Sqlite { path: build.dir().to_owned(), source };
-    let mut paths = cablegate_site::paths(&build).map_err(sql)?;
+    let mut paths = cablegate_site::paths(&build)?;
     // the page a static host shows for a missing file
     paths.push("/404.html".to_owned());
     std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -164,9 +166,8 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         // asked for before it is done reads its order alone, the same
         s.spawn(|| {
             let work = || -> Result<()> {
-                let build = cablegate_build::Build::open(builds, Some(number))?;
-                cablegate_site::prepare_lists(&build)
-                    .map_err(|source| Error::Sqlite { path: build.dir().to_owned(), source })
+                let build = cablegate_publication::Publication::open(builds, Some(number))?;
+                Ok(cablegate_site::prepare_lists(&build)?)
             };
             if let Err(e) = work() {
                 failed.lock().expect("not poisoned").get_or_insert(e);
@@ -175,7 +176,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         // the search index is built and written beside the pages, from its own connection
         let index = s.spawn(|| -> Result<(Vec<(String, FileEntry)>, f64)> {
             let started = std::time::Instant::now();
-            let build = cablegate_build::Build::open(builds, Some(number))?;
+            let build = cablegate_publication::Publication::open(builds, Some(number))?;
             let mut files = shards::files(&build)?;
             files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
             let mut made = std::collections::HashSet::new();
@@ -190,7 +191,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         for _ in 0..opts.threads.max(1) {
             s.spawn(|| {
                 let work = || -> Result<()> {
-                    let build = cablegate_build::Build::open(builds, Some(number))?;
+                    let build = cablegate_publication::Publication::open(builds, Some(number))?;
                     let mut mine = Vec::new();
                     let mut made = std::collections::HashSet::new();
                     loop {

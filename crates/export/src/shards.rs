@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 
-use cablegate_build::Build;
+use cablegate_publication::Publication;
 use serde::Serialize;
 
 /// The layout version, in `meta.json`.
@@ -80,9 +80,7 @@ type DocRow = (String, String, String, u32, u32);
 /// The terms and postings are read from the build's search index (its words were made once, at
 /// publish, by the same analyzer), renumbered by creation time and merged across fields; only
 /// the small details of each cable are read from its database.
-pub fn files(build: &Build) -> crate::Result<Vec<(String, Vec<u8>)>> {
-    let sql = |source| crate::Error::Sqlite { path: build.dir().to_owned(), source };
-    let conn = build.connection();
+pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
     let mut origins: Vec<String> = Vec::new();
     let mut classes: Vec<String> = Vec::new();
     let mut origin_ids: HashMap<String, u32> = HashMap::new();
@@ -91,31 +89,12 @@ pub fn files(build: &Build) -> crate::Result<Vec<(String, Vec<u8>)>> {
     let mut rows: Vec<DocRow> = Vec::new();
     // a cable's document number, by its row id (the search index's key)
     let mut doc_of: Vec<u32> = Vec::new();
-    let mut stmt = conn
-        .prepare(
-            "SELECT id, reference_id, subject, created, classification, origin, year * 100 + month FROM cables
-             ORDER BY year IS NOT NULL, year, month, created, reference_id",
-        )
-        .map_err(sql)?;
-    let mut q = stmt.query([]).map_err(sql)?;
     let mut doc: u32 = 0;
-    while let Some(r) = q.next().map_err(sql)? {
-        let get = || -> rusqlite::Result<_> {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<u32>>(6)?.unwrap_or(0),
-            ))
-        };
-        let (id, reference_id, subject, created, class, origin, month) = get().map_err(sql)?;
-        if months.last().map(|m| m.0) != Some(month) {
-            months.push((month, doc));
+    build.each_by_creation(|r| {
+        if months.last().map(|m| m.0) != Some(r.month) {
+            months.push((r.month, doc));
         }
-        let id = usize::try_from(id).unwrap_or(usize::MAX);
+        let id = usize::try_from(r.key).unwrap_or(usize::MAX);
         if id < 64 * 1024 * 1024 {
             if doc_of.len() <= id {
                 doc_of.resize(id + 1, u32::MAX);
@@ -129,14 +108,12 @@ pub fn files(build: &Build) -> crate::Result<Vec<(String, Vec<u8>)>> {
                 list.len() as u32
             }),
         };
-        let o = id_of(origin, &mut origins, &mut origin_ids);
-        let c = id_of(class, &mut classes, &mut class_ids);
-        let shown = created.as_deref().map(cablegate_site::short_time).unwrap_or_default();
-        rows.push((reference_id, subject.unwrap_or_default(), shown, o, c));
+        let o = id_of(r.origin, &mut origins, &mut origin_ids);
+        let c = id_of(r.classification, &mut classes, &mut class_ids);
+        let shown = r.created.as_deref().map(cablegate_site::short_time).unwrap_or_default();
+        rows.push((r.reference_id, r.subject.unwrap_or_default(), shown, o, c));
         doc += 1;
-    }
-    drop(q);
-    drop(stmt);
+    })?;
     let docs = doc;
 
     // every term of the index, under the mirror's name for it, with its document numbers

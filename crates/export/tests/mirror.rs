@@ -4,24 +4,13 @@
 //! verification; an incremental export after a release.
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cablegate_archive::release::Selection;
 use cablegate_archive::{Archive, ImportOptions};
 use cablegate_export::{export, read_manifest, verify, Options};
 
-fn repo(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(p)
-}
-
-/// The demo: all 6,717 bundled real cables, their versions, the catalogue and the real schedule.
-fn demo(data: &Path) {
-    let mut a = Archive::open(data).unwrap();
-    a.import(&[repo("demo/cables.csv.gz"), repo("demo/versions.jsonl.gz")], &ImportOptions::default()).unwrap();
-    a.load_catalog(&repo("demo/full-release-ids.csv.gz")).unwrap();
-    a.release_schedule(&repo("demo/releases.tsv")).unwrap();
-    a.publish(data, None).unwrap();
-}
+use cablegate_testkit::{demo, repo};
 
 struct Server(std::process::Child, u16);
 
@@ -85,7 +74,7 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
     demo(&data);
     let root = tmp.path().join("www");
     let mirror = root.join("wikileaks");
-    let s = export(&cablegate_build::builds_dir(&data), None, &mirror, &Options::default()).unwrap();
+    let s = export(&cablegate_publication::publications_dir(&data), None, &mirror, &Options::default()).unwrap();
     assert_eq!((s.written, s.unchanged, s.removed), (s.files, 0, 0));
     assert!(s.files > 20_000, "{s:?}");
 
@@ -136,7 +125,8 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
         .filter(|p| p.starts_with("/wikileaks/cable/") && p.ends_with(".html") && !p.contains("/diff_"))
         .count();
     assert_eq!(reached, cables, "{pages} pages crawled");
-    let build = cablegate_build::Build::open(&cablegate_build::builds_dir(&data), None).unwrap();
+    let build =
+        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(&data), None).unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(searches_in_a_browser(&format!("{base}/wikileaks/"), &build));
     drop(server);
 
@@ -161,7 +151,7 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
     assert!(sums.lines().any(|l| l.ends_with("  cable/2009/04/09LONDON923.html") && l.len() == 64 + 2 + 30));
 
     // exporting again repairs what was altered or lost, and leaves files it does not know
-    let again = export(&cablegate_build::builds_dir(&data), None, &mirror, &Options::default()).unwrap();
+    let again = export(&cablegate_publication::publications_dir(&data), None, &mirror, &Options::default()).unwrap();
     assert_eq!((again.written, again.removed), (2, 0), "{again:?}");
     let r = verify(&mirror).unwrap();
     assert!(r.altered.is_empty() && r.missing.is_empty() && r.extra == ["cable/extra.html"], "{r:?}");
@@ -191,7 +181,7 @@ fn an_incremental_export_rewrites_only_what_changed() {
     a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
     a.withdraw("00HARARE5461", "2011-06-01T00:00:00Z").unwrap();
     a.publish(&data, Some("2011-02-01T00:00:00Z")).unwrap();
-    let builds = cablegate_build::builds_dir(&data);
+    let builds = cablegate_publication::publications_dir(&data);
     let mirror = tmp.path().join("mirror");
     let first = export(&builds, None, &mirror, &Options { threads: 1, progress: None }).unwrap();
     let before = read_manifest(&mirror).unwrap();
@@ -222,7 +212,7 @@ fn an_incremental_export_rewrites_only_what_changed() {
 
 /// The server's answer to a query: its total and the reference ids and creation times (as pages
 /// show them) of its first page.
-fn server_answer(build: &cablegate_build::Build, q: &str, sort: &str) -> (u64, Vec<(String, String)>) {
+fn server_answer(build: &cablegate_publication::Publication, q: &str, sort: &str) -> (u64, Vec<(String, String)>) {
     let query = format!("q={}&sort={sort}", q.replace('%', "%25").replace('+', "%2B").replace(' ', "+"));
     let page = cablegate_site::render(build, &format!("/api/search?{query}"));
     let v: serde_json::Value = serde_json::from_slice(&page.body).unwrap();
@@ -241,43 +231,23 @@ fn server_answer(build: &cablegate_build::Build, q: &str, sort: &str) -> (u64, V
 /// The mirror's search page in chromium: the same totals and first pages as the server's search
 /// for every kind of query a mirror reads, a reference id opens its cable, pages and sorts link on,
 /// and a query fetches only the shards of its words.
-async fn searches_in_a_browser(base: &str, build: &cablegate_build::Build) {
+async fn searches_in_a_browser(base: &str, build: &cablegate_publication::Publication) {
     use fantoccini::{ClientBuilder, Locator};
-    let Some(driver) =
-        ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| Path::new(p).exists())
-    else {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium and chromium-driver (see .ci/run)");
-        eprintln!("skipped the browser: no chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _driver = Server(
-        std::process::Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-        port,
-    );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let Some((driver, _driver)) = cablegate_testkit::chromedriver() else { return };
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", format!("--user-data-dir={}", profile.path().display())]
+            "args": cablegate_testkit::CHROMIUM_ARGS.iter().map(std::string::ToString::to_string)
+                .chain([format!("--user-data-dir={}", profile.path().display())])
+                .collect::<Vec<_>>()
         }),
     );
     let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
+        .connect(&driver)
         .await
         .expect("a chromium session");
     let summary = Locator::Css("#static-results .summary strong");

@@ -392,7 +392,7 @@ fn item(
         Some(name) => match Field::from_name(name) {
             Some(f) => Some(f),
             None => {
-                let alphabetic = name.chars().all(|c| c.is_alphabetic());
+                let alphabetic = name.chars().all(char::is_alphabetic);
                 if alphabetic {
                     warnings.push(format!(
                         "unknown field \"{name}:\" (fields are subject, tag, origin, classification, ref, created, released): searched for the words instead"

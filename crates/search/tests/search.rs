@@ -16,7 +16,7 @@ fn index_times(copies: usize) -> (tempfile::TempDir, Index, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let mut indexer = Indexer::create(dir.path(), 1, 50_000_000).unwrap();
     let mut keys = Vec::new();
-    let rows: Vec<_> = cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes()).map(Result::unwrap).collect();
+    let rows: Vec<_> = cablegate_formats::release_csv::Reader::new(FIXTURES.as_bytes()).map(Result::unwrap).collect();
     for r in std::iter::repeat_n(&rows, copies).flatten() {
         let meta = Meta {
             reference_id: Some(&r.reference_id),
@@ -203,7 +203,7 @@ fn the_best_snippets_are_those_of_cutting_every_paragraph() {
     // Asked for every snippet, each paragraph is cut; the best k of those, by distinct words
     // marked, then words marked, then text order, must be what asking for k gives.
     let (_dir, index, _) = index();
-    let mut cables: Vec<Vec<(Option<u32>, String)>> = cablegate_archive::release_csv::Reader::new(FIXTURES.as_bytes())
+    let mut cables: Vec<Vec<(Option<u32>, String)>> = cablegate_formats::release_csv::Reader::new(FIXTURES.as_bytes())
         .map(|r| {
             let r = r.unwrap();
             let c = parse(&Meta { reference_id: Some(&r.reference_id), ..Meta::default() }, &r.header, &r.body);
@@ -246,5 +246,5 @@ fn the_best_snippets_are_those_of_cutting_every_paragraph() {
     assert!(compared > 100, "{compared}");
     // a word of the query inside another of its words is no reason to pass the longer one by
     let s = index.highlighter(&read("iran iranian")).snippets([(Some(1), "No."), (Some(2), "Iranian officials.")], 1);
-    assert_eq!(s.iter().map(|s| s.plain()).collect::<Vec<_>>(), ["[Iranian] officials."]);
+    assert_eq!(s.iter().map(cablegate_search::Snippet::plain).collect::<Vec<_>>(), ["[Iranian] officials."]);
 }

@@ -18,7 +18,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use cablegate_build::Build;
+use cablegate_publication::Publication;
 use tower_http::compression::CompressionLayer;
 
 /// A rendered page, kept in memory: pages are pure functions of (build, path), so a page of the
@@ -67,9 +67,9 @@ impl AppState {
 
     /// Switches to the build `CURRENT` names, if it changed. Returns the current number.
     pub fn refresh(&self) -> u32 {
-        if let Ok(Some(n)) = cablegate_build::current(&self.builds) {
+        if let Ok(Some(n)) = cablegate_publication::current(&self.builds) {
             if n != self.current.load(Ordering::Acquire)
-                && cablegate_build::build_dir(&self.builds, n).join("manifest.json").exists()
+                && cablegate_publication::publication_dir(&self.builds, n).join("manifest.json").exists()
             {
                 self.current.store(n, Ordering::Release);
                 tracing::info!(build = n, "serving build");
@@ -85,15 +85,19 @@ impl AppState {
 
 thread_local! {
     /// This thread's open build, by number.
-    static OPEN: RefCell<Option<(PathBuf, u32, Build)>> = const { RefCell::new(None) };
+    static OPEN: RefCell<Option<(PathBuf, u32, Publication)>> = const { RefCell::new(None) };
 }
 
-fn with_build<T>(builds: &Path, number: u32, f: impl FnOnce(&Build) -> T) -> Result<T, cablegate_build::Error> {
+fn with_build<T>(
+    builds: &Path,
+    number: u32,
+    f: impl FnOnce(&Publication) -> T,
+) -> Result<T, cablegate_publication::Error> {
     OPEN.with(|open| {
         let mut open = open.borrow_mut();
         let fresh = !matches!(&*open, Some((p, n, _)) if *n == number && p == builds);
         if fresh {
-            *open = Some((builds.to_owned(), number, Build::open(builds, Some(number))?));
+            *open = Some((builds.to_owned(), number, Publication::open(builds, Some(number))?));
         }
         Ok(f(&open.as_ref().expect("just opened").2))
     })
@@ -120,10 +124,6 @@ fn plain(status: StatusCode, text: &str) -> Response {
     r
 }
 
-fn is_search(path: &str) -> bool {
-    matches!(path, "/search" | "/search.html" | "/search.atom" | "/api/search" | "/api/search.json")
-}
-
 async fn page(State(state): State<AppState>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "this site is read only\n");
@@ -136,7 +136,7 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
     }
     // searches read the query string; other pages ignore it
     let path = match req.uri().query() {
-        Some(q) if is_search(req.uri().path()) => format!("{}?{q}", req.uri().path()),
+        Some(q) if cablegate_site::Route::parse(req.uri().path()).reads_query() => format!("{}?{q}", req.uri().path()),
         _ => req.uri().path().to_owned(),
     };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);

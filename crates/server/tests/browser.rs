@@ -5,47 +5,15 @@
 //! missing the test says so and passes, except under CI (`CI` set), where it fails.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use cablegate_archive::release::Selection;
-use cablegate_archive::{Archive, ImportOptions};
 use fantoccini::{ClientBuilder, Locator};
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
-}
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_browses_to_a_paragraph() {
-    let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    let Some(driver) = driver else {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium and chromium-driver (see .ci/run)");
-        eprintln!("skipped: no chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    };
+    let Some((driver, _driver)) = cablegate_testkit::chromedriver() else { return };
     // a build of the fixture cables, served on 127.0.0.1
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Archive::open(dir.path()).unwrap();
-    a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
-    a.load_catalog(&fixture("catalog.csv")).unwrap();
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
-    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let builds = cablegate_build::builds_dir(dir.path());
+    let (dir, _publication) = cablegate_testkit::fixture_publication("2011-01-01T00:00:00Z");
+    let builds = cablegate_publication::publications_dir(dir.path());
     let (tx, rx) = tokio::sync::oneshot::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -56,29 +24,20 @@ async fn a_reader_browses_to_a_paragraph() {
     });
     let addr = rx.await.unwrap();
 
-    let port = free_port();
-    let _driver = Kill(
-        Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1200,1000", format!("--user-data-dir={}", profile.path().display())]
+            "args": cablegate_testkit::CHROMIUM_ARGS.iter().map(std::string::ToString::to_string)
+                .chain(["--window-size=1200,1000".to_owned(), format!("--user-data-dir={}", profile.path().display())])
+                .collect::<Vec<_>>()
         }),
     );
     let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
+        .connect(&driver)
         .await
         .expect("a chromium session");
 

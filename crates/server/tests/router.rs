@@ -1,19 +1,16 @@
 //! Router tests: every kind of route, called with `tower::ServiceExt::oneshot` on a build of the
 //! repository's fixture cables, no socket needed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use cablegate_archive::release::Selection;
 use cablegate_archive::{Archive, ImportOptions};
 use cablegate_server::{router, AppState};
+use cablegate_testkit::fixture;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
-}
 
 /// A data folder with a build of the fixture cables: all released but 66BUENOSAIRES2481, which
 /// stays in the catalogue only.
@@ -43,7 +40,7 @@ async fn get(builds: &Path, uri: &str) -> (StatusCode, axum::http::HeaderMap, St
 #[tokio::test]
 async fn home_and_security_headers() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     let (status, h, body) = get(&builds, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
@@ -67,7 +64,7 @@ async fn home_and_security_headers() {
 #[tokio::test]
 async fn the_cable_page() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     let (status, h, body) = get(&builds, "/cable/2009/04/09LONDON923.html").await;
     assert_eq!(status, StatusCode::OK);
     // the top box, each field linked to its browse page
@@ -105,7 +102,7 @@ async fn the_cable_page() {
 #[tokio::test]
 async fn references_released_unreleased_and_text() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     // 09THEHAGUE2 cites 09STATE125579 (not in the catalogue extract: plain text) and others
     let (_, _, body) = get(&builds, "/cable/2009/01/09THEHAGUE2.html").await;
     assert!(body.contains("<h2 id=\"refs\">References</h2>"));
@@ -149,7 +146,7 @@ async fn references_released_unreleased_and_text() {
 #[tokio::test]
 async fn lookups_redirect_to_the_page() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     for (uri, to) in [
         ("/cable/09london923", "/cable/2009/04/09LONDON923.html"),
         ("/cable/09LONDON923.html", "/cable/2009/04/09LONDON923.html"),
@@ -174,7 +171,7 @@ async fn lookups_redirect_to_the_page() {
 #[tokio::test]
 async fn listings_and_indexes() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     for (uri, want) in [
         ("/reldate/2011-02-15_0.html", "09LONDON923"),
         ("/date/2009-04_0.html", "09LONDON923"),
@@ -212,7 +209,7 @@ async fn listings_and_indexes() {
 #[tokio::test]
 async fn feeds_and_the_json_api() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     let (status, h, body) = get(&builds, "/feed.atom").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
@@ -260,7 +257,7 @@ async fn feeds_and_the_json_api() {
 #[tokio::test]
 async fn read_only_and_switching_builds() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     let app = router(AppState::new(&builds));
     let res = app.oneshot(Request::post("/").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -291,7 +288,7 @@ async fn status_over_tcp(addr: std::net::SocketAddr, path: &str) -> std::io::Res
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builds_switch_under_load_without_a_failed_request() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     let (tx, rx) = tokio::sync::oneshot::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = {
@@ -355,7 +352,7 @@ async fn builds_switch_under_load_without_a_failed_request() {
 #[tokio::test]
 async fn search_pages_feeds_and_the_api() {
     let d = data();
-    let builds = cablegate_build::builds_dir(d.path());
+    let builds = cablegate_publication::publications_dir(d.path());
     // results: count, the query kept in the page, snippets linking to their paragraph, marks
     let (status, h, body) = get(&builds, "/search?q=moussavi+OR+zanu").await;
     assert_eq!(status, StatusCode::OK);

@@ -2,10 +2,12 @@
 //! stays in the URL (`search?q=…&sort=…&page=…`), so every result list is a permalink.
 
 use askama::Template;
-use cablegate_build::Build;
+use cablegate_publication::Publication;
 use cablegate_search::{Options, Parsed, Results, Snippet, Sort};
 
-use crate::{cable_href, common, short_time, thousands, Common, Page, R};
+use crate::layout::{common, root_of, short_time, tag_meaning, thousands, Common};
+use crate::pages::feeds::{Feed, FeedEntry};
+use crate::{cable_href, Page, Result};
 
 /// Results per page.
 pub const PER_PAGE: usize = 20;
@@ -54,7 +56,7 @@ impl Request {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
     #[serde(flatten)]
-    pub cable: cablegate_build::Listed,
+    pub cable: cablegate_publication::Listed,
     /// The cable's page, from the site's root.
     pub href: String,
     pub snippets: Vec<Snippet>,
@@ -80,37 +82,37 @@ pub enum Outcome {
     Answer(Box<Answer>),
 }
 
-/// Runs a search over a build. `facets`: count facets and months (the page and the API do).
-pub fn run(build: &Build, req: &Request, facets: bool) -> Result<Outcome, Box<dyn std::error::Error>> {
+/// Runs a search over a publication. `facets`: count facets and months (the page and the API do).
+pub fn run(publication: &Publication, req: &Request, facets: bool) -> Result<Outcome> {
     let parsed: Parsed = cablegate_search::parse(&req.q);
     if let Some(id) = &parsed.id {
-        if let Some((rid, created)) = build.find(id)? {
-            return Ok(Outcome::Cable(cable_href(&rid, created.as_deref())));
+        if let Some(found) = publication.find(id)? {
+            return Ok(Outcome::Cable(cable_href(&found.reference_id, found.created.as_deref())));
         }
     }
-    let index = build.search()?;
+    let index = publication.search()?;
     let offset = (req.page - 1).saturating_mul(PER_PAGE);
     let results: Results = if parsed.is_empty() {
         Results::default()
     } else {
         index.search(&parsed, &Options { sort: req.sort, offset, limit: PER_PAGE, facets })?
     };
-    // the hits as stored, read here (a build's connection stays on its thread); then parsed and
+    // the hits as stored, read here (a publication's connection stays on its thread); then parsed and
     // cut into snippets on two threads, half each: on a machine of two cores, that was half of a
     // results page's time
     let mut stored = Vec::with_capacity(results.hits.len());
     for h in &results.hits {
-        if let Some(s) = build.stored_by_key(h.key)? {
+        if let Some(s) = publication.stored_by_key(h.key)? {
             stored.push(s);
         }
     }
     let highlighter = index.highlighter(&parsed);
-    let hit = |s: cablegate_build::Stored| {
+    let hit = |s: cablegate_publication::Stored| {
         let (c, released) = s.parse();
         let snippets = highlighter.snippets(c.paragraphs.iter().map(|p| (p.number, p.text.as_str())), SNIPPETS);
         Hit {
             href: cable_href(&c.reference_id, c.created.as_deref()),
-            cable: cablegate_build::Listed {
+            cable: cablegate_publication::Listed {
                 reference_id: c.reference_id,
                 subject: c.subject,
                 created: c.created,
@@ -260,9 +262,9 @@ fn histogram(req: &Request, months: &[(u32, u64)]) -> Option<Histogram> {
 }
 
 /// `/search?q=…`: the results page.
-pub fn page(build: &Build, path: &str, query: &str) -> R {
+pub fn page(publication: &Publication, path: &str, query: &str) -> Result<Page> {
     let req = Request::from_query(query);
-    let a = match run(build, &req, true)? {
+    let a = match run(publication, &req, true)? {
         Outcome::Cable(href) => return Ok(Page::see_other(format!("/{href}"))),
         Outcome::Answer(a) => *a,
     };
@@ -284,7 +286,7 @@ pub fn page(build: &Build, path: &str, query: &str) -> R {
                 .iter()
                 .take(12)
                 .map(|(v, n)| FacetLink {
-                    label: match (field, crate::tag_meaning(v)) {
+                    label: match (field, tag_meaning(v)) {
                         ("tag", Some(m)) => format!("{v} ({m})"),
                         _ => v.clone(),
                     },
@@ -314,7 +316,7 @@ pub fn page(build: &Build, path: &str, query: &str) -> R {
         Vec::new()
     };
     let page = SearchPage {
-        common: common(build, path),
+        common: common(publication, path),
         hits: a
             .hits
             .iter()
@@ -342,7 +344,7 @@ pub fn page(build: &Build, path: &str, query: &str) -> R {
 
 /// `search.html` of a static mirror: the search box, and where to search, since a mirror has no
 /// search server.
-pub fn mirror_page(build: &Build) -> R {
+pub fn mirror_page(publication: &Publication) -> Result<Page> {
     let a = Answer {
         query: String::new(),
         reading: String::new(),
@@ -355,7 +357,7 @@ pub fn mirror_page(build: &Build) -> R {
         facets: Default::default(),
     };
     let page = SearchPage {
-        common: common(build, "/search.html"),
+        common: common(publication, "/search.html"),
         a,
         hits: Vec::new(),
         matches: String::new(),
@@ -391,25 +393,25 @@ pub fn json(req: &Request, outcome: Outcome) -> serde_json::Value {
 }
 
 /// `/api/search?q=…`: the same answer as JSON.
-pub fn api(build: &Build, query: &str) -> R {
+pub fn api(publication: &Publication, query: &str) -> Result<Page> {
     let req = Request::from_query(query);
-    let outcome = run(build, &req, true)?;
-    Ok(crate::json(200, json(&req, outcome)))
+    let outcome = run(publication, &req, true)?;
+    Ok(crate::api::json(200, json(&req, outcome)))
 }
 
 /// `/search.atom?q=…`: the latest released cables matching a query, to follow a topic.
-pub fn feed(build: &Build, path: &str, query: &str) -> R {
+pub fn feed(publication: &Publication, path: &str, query: &str) -> Result<Page> {
     let mut req = Request::from_query(query);
     req.sort = Sort::Released;
     req.page = 1;
-    let a = match run(build, &req, false)? {
+    let a = match run(publication, &req, false)? {
         Outcome::Cable(href) => return Ok(Page::see_other(format!("/{href}"))),
         Outcome::Answer(a) => *a,
     };
     let entries = a
         .hits
         .into_iter()
-        .map(|h| crate::FeedEntry {
+        .map(|h| FeedEntry {
             href: h.href,
             subject: h.cable.subject.unwrap_or_default(),
             created: h.cable.created.unwrap_or_default(),
@@ -419,9 +421,9 @@ pub fn feed(build: &Build, path: &str, query: &str) -> R {
             reference_id: h.cable.reference_id,
         })
         .collect::<Vec<_>>();
-    let updated = entries.first().map(|e| e.released.clone()).unwrap_or_else(|| build.manifest().made_at.clone());
-    let f = crate::Feed {
-        root: crate::root_of(path),
+    let updated = entries.first().map(|e| e.released.clone()).unwrap_or_else(|| publication.manifest().made_at.clone());
+    let f = Feed {
+        root: root_of(path),
         title: format!("cablegate: search {}", a.reading),
         id: format!("tag:cablegate,2010:search:{}", a.reading),
         updated,

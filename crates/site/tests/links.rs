@@ -6,10 +6,7 @@ use std::path::PathBuf;
 
 use cablegate_archive::release::Selection;
 use cablegate_archive::{Archive, ImportOptions};
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
-}
+use cablegate_testkit::fixture;
 
 /// `../../tag/PREL_0.html` seen on `/cable/2009/04/X.html` -> `/tag/PREL_0.html`.
 fn resolve(from: &str, href: &str) -> String {
@@ -27,7 +24,7 @@ fn resolve(from: &str, href: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn crawl(build: &cablegate_build::Build) -> usize {
+fn crawl(build: &cablegate_publication::Publication) -> usize {
     let href = regex::Regex::new(r##"href="([^"#]*)"##).unwrap();
     let mut seen: HashSet<String> = HashSet::from(["/index.html".to_owned()]);
     let mut queue = VecDeque::from(["/index.html".to_owned()]);
@@ -72,7 +69,8 @@ fn every_link_of_the_fixture_build_resolves() {
     a.load_catalog(&fixture("catalog.csv")).unwrap();
     a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
     a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    let b =
+        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
     let pages = crawl(&b);
     assert!(pages > 60, "{pages} pages");
 }
@@ -87,7 +85,8 @@ fn every_link_of_the_demo_build_resolves() {
     a.load_catalog(&demo.join("full-release-ids.csv.gz")).unwrap();
     a.release_schedule(&demo.join("releases.tsv")).unwrap();
     a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    let b =
+        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
     let pages = crawl(&b);
     assert!(pages > 6717, "{pages} pages");
 }

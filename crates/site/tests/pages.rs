@@ -1,28 +1,21 @@
 //! Snapshots of rendered pages (review changes with `cargo insta review`): the cable page of
 //! 09LONDON923 and a listing page, from a build of the repository's fixture cables.
 
-use std::path::PathBuf;
-
 use cablegate_archive::release::Selection;
 use cablegate_archive::{Archive, ImportOptions};
+use cablegate_testkit::{fixture, fixture_archive};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
-}
-
-fn build() -> (tempfile::TempDir, cablegate_build::Build) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Archive::open(dir.path()).unwrap();
-    a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
-    a.load_catalog(&fixture("catalog.csv")).unwrap();
+fn build() -> (tempfile::TempDir, cablegate_publication::Publication) {
+    let (dir, mut a) = fixture_archive();
     a.release(&Selection { ids: vec!["09LONDON923".into()], ..Selection::default() }, "2011-02-15T12:12:00Z").unwrap();
     a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
     a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(dir.path()), None).unwrap();
+    let b =
+        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
     (dir, b)
 }
 
-fn page(b: &cablegate_build::Build, path: &str) -> String {
+fn page(b: &cablegate_publication::Publication, path: &str) -> String {
     let p = cablegate_site::render(b, path);
     assert_eq!(p.status, 200, "{path}");
     String::from_utf8(p.body).unwrap()
@@ -68,7 +61,11 @@ fn every_text_is_escaped() {
     assert_eq!(s.imported, 1, "{:?}", s.rejects);
     a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
     a.publish(&dir.path().join("data"), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(&dir.path().join("data")), None).unwrap();
+    let b = cablegate_publication::Publication::open(
+        &cablegate_publication::publications_dir(&dir.path().join("data")),
+        None,
+    )
+    .unwrap();
     for path in ["/cable/2009/04/09LONDON1.html", "/index.html", "/date/2009-04_0.html"] {
         let html = page(&b, path);
         assert!(!html.contains("<script") && !html.contains("<b>tags") && !html.contains("<London>"), "{path}: {html}");
@@ -140,7 +137,7 @@ fn a_build_under_a_path_with_uri_characters_opens() {
     a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
     a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
     a.publish(&data, Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_build::Build::open(&cablegate_build::builds_dir(&data), None).unwrap();
+    let b = cablegate_publication::Publication::open(&cablegate_publication::publications_dir(&data), None).unwrap();
     assert!(page(&b, "/cable/2009/04/09LONDON923.html").contains("09LONDON923"));
     assert!(!dir.path().join("data 100% ").exists(), "no stray database at the path cut at `#`");
 }

@@ -1,8 +1,12 @@
-//! Published builds: immutable, numbered snapshots of what the public may see.
+//! Publications: immutable, numbered snapshots of what the public may see.
+//!
+//! A publication is what the original site called a *build* ("build 12"); the word stays in what
+//! users see (`builds/` on disk, `cablegate builds`, the `build` field of the API), and the code
+//! calls the concept by its name.
 //!
 //! ```text
-//! builds/
-//!   CURRENT            the current build's number; replaced atomically (write, then rename)
+//! builds/              the publications (the folder keeps its name until the next layout bump)
+//!   CURRENT            the current publication's number; replaced atomically (write, then rename)
 //!   000001/
 //!     build.sqlite     released cables, redactions applied (layout: FORMAT below)
 //!     search/          the search index of the same cables (tantivy; see cablegate-search)
@@ -10,9 +14,14 @@
 //! ```
 //!
 //! **Architecture Invariant:** this crate does not depend on the archive. Everything public —
-//! the server, the static export — reads builds through [`Build`], so it can only ever show what a
-//! build holds, and a build holds only released, redacted text.
+//! the server, the static export — reads publications through [`Publication`], so it can only
+//! ever show what a publication holds, and a publication holds only released, redacted text.
+//!
+//! **Architecture Invariant:** only this crate reads a publication's tables. What others need
+//! of them they ask [`Publication`] in typed questions (`read.rs`); the SQL schema is private to
+//! this crate, written in `write.rs` and read in `read.rs`.
 
+mod read;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +29,13 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-pub use write::{BuildWriter, PublicCable, PublicVersion};
+pub use read::{
+    Article, CableLink, CableVersions, IndexRow, KeyCount, List, ListKind, ListOrder, ListRow, ReleaseDay,
+    StoredVersion, VersionSeen, VersionText,
+};
+pub use write::{
+    ArticleRecord, CatalogEntry, Counts, LogEntry, PublicCable, PublicVersion, PublicationWriter, ReleaseEvent,
+};
 
 /// The build layout's version, in `manifest.json` and the `meta` table. Readers refuse layouts
 /// they do not know. Layout 1 had no search index; it is still read (search answers that the
@@ -74,12 +89,13 @@ pub struct Manifest {
     pub files: std::collections::BTreeMap<String, String>,
 }
 
-/// The `builds/` folder of a data folder.
-pub fn builds_dir(data_dir: &Path) -> PathBuf {
+/// The folder of a data folder that holds its publications (`builds/`, its name kept until the
+/// next layout bump).
+pub fn publications_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("builds")
 }
 
-pub fn build_dir(builds: &Path, number: u32) -> PathBuf {
+pub fn publication_dir(builds: &Path, number: u32) -> PathBuf {
     builds.join(format!("{number:06}"))
 }
 
@@ -127,7 +143,7 @@ pub fn remove(builds: &Path, number: u32) -> Result<()> {
     if current(builds)? == Some(number) {
         return Err(Error::RemoveCurrent(number));
     }
-    let dir = build_dir(builds, number);
+    let dir = publication_dir(builds, number);
     if !dir.exists() {
         return Err(Error::NoSuchBuild(number));
     }
@@ -194,14 +210,15 @@ impl Stored {
 }
 
 /// A published build, open for reading.
-pub struct Build {
+pub struct Publication {
     /// Everything but the texts.
     conn: Connection,
-    /// The `versions` table's texts, on a connection of their own ([`Build::open`] says why).
+    /// The `versions` table's texts, on a connection of their own ([`Publication::open`] says why).
     texts: Connection,
     dir: PathBuf,
     manifest: Manifest,
-    search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
+    /// What every handle on this publication in the process shares.
+    shared: std::sync::Arc<Shared>,
     /// The cable [`cable_released`](Self::cable_released) read last, parsed, by row id: a mirror
     /// writes a cable's page and its JSON one after the other, and would otherwise parse it twice.
     /// (Search results read cables by key, uncached: twenty different ones a page.)
@@ -211,17 +228,44 @@ pub struct Build {
     last_listed: std::cell::RefCell<Option<ListedPage>>,
 }
 
+/// What every open handle on one publication shares in a process: its search index, and what
+/// readers keep of it ([`Publication::kept`]). Found by the publication's folder while any handle
+/// on it is open, so that a server's threads and an export's threads share one of each.
+#[derive(Default)]
+struct Shared {
+    search: std::sync::OnceLock<std::sync::Arc<cablegate_search::Index>>,
+    /// Held while the search index opens, so that it opens once.
+    opening: std::sync::Mutex<()>,
+    kept:
+        std::sync::Mutex<std::collections::HashMap<std::any::TypeId, std::sync::Arc<dyn std::any::Any + Send + Sync>>>,
+}
+
+impl Shared {
+    fn of(dir: &Path) -> std::sync::Arc<Shared> {
+        type Open = std::collections::HashMap<PathBuf, std::sync::Weak<Shared>>;
+        static OPEN: std::sync::LazyLock<std::sync::Mutex<Open>> = std::sync::LazyLock::new(Default::default);
+        let mut open = OPEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        open.retain(|_, w| w.strong_count() > 0);
+        if let Some(shared) = open.get(dir).and_then(std::sync::Weak::upgrade) {
+            return shared;
+        }
+        let shared = std::sync::Arc::new(Shared::default());
+        open.insert(dir.to_owned(), std::sync::Arc::downgrade(&shared));
+        shared
+    }
+}
+
 /// A page of a list: its row ids and their rows.
 type ListedPage = (Vec<i64>, std::rc::Rc<Vec<Listed>>);
 
-impl Build {
+impl Publication {
     /// Opens build `number`, or the current one.
-    pub fn open(builds: &Path, number: Option<u32>) -> Result<Build> {
+    pub fn open(builds: &Path, number: Option<u32>) -> Result<Publication> {
         let number = match number {
             Some(n) => n,
             None => current(builds)?.ok_or_else(|| Error::NoBuilds(builds.to_owned()))?,
         };
-        let dir = build_dir(builds, number);
+        let dir = publication_dir(builds, number);
         if !dir.join("manifest.json").exists() {
             return Err(Error::NoSuchBuild(number));
         }
@@ -247,12 +291,12 @@ impl Build {
         conn.execute_batch("PRAGMA cache_size = -65536")
             .map_err(|source| Error::Sqlite { path: path.clone(), source })?;
         let texts = open()?;
-        Ok(Build {
+        Ok(Publication {
+            shared: Shared::of(&dir),
             conn,
             texts,
             dir,
             manifest,
-            search: std::sync::OnceLock::new(),
             last: Default::default(),
             last_listed: Default::default(),
         })
@@ -266,18 +310,14 @@ impl Build {
         &self.dir
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
-    fn sql(&self, source: rusqlite::Error) -> Error {
+    pub(crate) fn sql(&self, source: rusqlite::Error) -> Error {
         Error::Sqlite { path: self.dir.join("build.sqlite"), source }
     }
 
     /// A released cable by its published or canonical id, in any case (the published id wins
-    /// when both match): its published id and creation time.
-    pub fn find(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
-        Ok(self.find_row(id)?.map(|(_, rid, created)| (rid, created)))
+    /// when both match).
+    pub fn find(&self, id: &str) -> Result<Option<CableLink>> {
+        Ok(self.find_row(id)?.map(|(_, reference_id, created)| CableLink { reference_id, created }))
     }
 
     /// [`find`](Self::find), with the cable's row id.
@@ -394,31 +434,36 @@ impl Build {
             .map_err(|e| self.sql(e))
     }
 
-    /// The build's search index, opened on first use.
+    /// The publication's search index, opened on first use (once per process: every handle on
+    /// the publication shares it, its caches and its search threads).
     pub fn search(&self) -> Result<std::sync::Arc<cablegate_search::Index>> {
-        if let Some(s) = self.search.get() {
+        if let Some(s) = self.shared.search.get() {
             return Ok(s.clone());
         }
         let dir = self.dir.join(SEARCH_DIR);
         if !dir.join("meta.json").exists() {
             return Err(Error::NoSearch(self.manifest.number));
         }
-        // one open index per build for the whole process: every thread's `Build` shares it, its
-        // caches and its search threads
-        type Open = std::collections::HashMap<PathBuf, std::sync::Weak<cablegate_search::Index>>;
-        static OPEN: std::sync::LazyLock<std::sync::Mutex<Open>> = std::sync::LazyLock::new(Default::default);
-        let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
-        open.retain(|_, w| w.strong_count() > 0);
-        let index = match open.get(&dir).and_then(std::sync::Weak::upgrade) {
-            Some(i) => i,
-            None => {
-                let i = std::sync::Arc::new(cablegate_search::Index::open(&dir)?);
-                open.insert(dir, std::sync::Arc::downgrade(&i));
-                i
-            }
-        };
-        drop(open);
-        Ok(self.search.get_or_init(|| index).clone())
+        let _opening = self.shared.opening.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(s) = self.shared.search.get() {
+            return Ok(s.clone());
+        }
+        let index = std::sync::Arc::new(cablegate_search::Index::open(&dir)?);
+        Ok(self.shared.search.get_or_init(|| index).clone())
+    }
+
+    /// The one `T` that every handle on this publication in the process shares, made on first
+    /// use: what readers compute from a publication and keep (the site's [cache of list
+    /// orders](https://docs.rs/cablegate-site), say). A publication never changes, so what is
+    /// kept of it cannot go stale; it goes when the last handle on the publication is dropped.
+    pub fn kept<T: Default + Send + Sync + 'static>(&self) -> std::sync::Arc<T> {
+        let mut kept = self.shared.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let any = kept
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| std::sync::Arc::new(T::default()) as std::sync::Arc<dyn std::any::Any + Send + Sync>)
+            .clone();
+        drop(kept);
+        any.downcast::<T>().expect("kept by its own type")
     }
 
     /// Every file of the build, for audits and mirrors.

@@ -7,7 +7,7 @@ use cablegate_cable::{Cable, Reference};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 
-use crate::{build_dir, Error, Manifest, Result, FORMAT, SEARCH_DIR};
+use crate::{publication_dir, Error, Manifest, Result, FORMAT, SEARCH_DIR};
 
 const SCHEMA: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,8 +84,69 @@ pub struct PublicCable {
     pub versions: Vec<PublicVersion>,
 }
 
+/// A line of the collection's public catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    /// The release's own number of the cable.
+    pub release_number: i64,
+    pub reference_id: String,
+    pub canonical_id: String,
+    /// `YYYYMM` of creation, where the catalogue says.
+    pub created_month: Option<i64>,
+}
+
+/// What happened to a cable in the release history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseEvent {
+    Added,
+    Reissued,
+    Withdrawn,
+}
+
+impl ReleaseEvent {
+    /// The name the `release_log` table stores.
+    fn name(self) -> &'static str {
+        match self {
+            ReleaseEvent::Added => "added",
+            ReleaseEvent::Reissued => "reissued",
+            ReleaseEvent::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A line of the release history: when a cable was added, re-issued or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// ISO 8601.
+    pub at: String,
+    pub reference_id: String,
+    pub event: ReleaseEvent,
+}
+
+/// A press article and the cables it draws on, as the archive records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRecord {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub outlet: String,
+    pub date: String,
+    pub cables: Vec<String>,
+}
+
+/// The counts a publication's manifest states beside its files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Cables in the collection's catalogue (0 without one).
+    pub total: u64,
+    /// Against the previous publication: cables new in this one, re-issued, and taken out.
+    pub added: u64,
+    pub changed: u64,
+    pub withdrawn: u64,
+}
+
 /// Writes build `number` into `builds/.tmp-NNNNNN`, renamed to `builds/NNNNNN` by [`finish`](Self::finish).
-pub struct BuildWriter {
+pub struct PublicationWriter {
     builds: PathBuf,
     tmp: PathBuf,
     conn: Connection,
@@ -103,8 +164,8 @@ pub struct BuildWriter {
 const INDEX_THREADS: usize = 2;
 const INDEX_MEMORY: usize = 640 << 20;
 
-impl BuildWriter {
-    pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<BuildWriter> {
+impl PublicationWriter {
+    pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<PublicationWriter> {
         let tmp = builds.join(format!(".tmp-{number:06}"));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
@@ -125,7 +186,15 @@ impl BuildWriter {
         meta.execute(params!["made_at", made_at]).map_err(sql)?;
         drop(meta);
         let index = cablegate_search::Indexer::create(&tmp.join(SEARCH_DIR), INDEX_THREADS, INDEX_MEMORY)?;
-        Ok(BuildWriter { builds: builds.to_owned(), tmp, conn, number, made_at: made_at.to_owned(), count: 0, index })
+        Ok(PublicationWriter {
+            builds: builds.to_owned(),
+            tmp,
+            conn,
+            number,
+            made_at: made_at.to_owned(),
+            count: 0,
+            index,
+        })
     }
 
     fn sql(&self, source: rusqlite::Error) -> Error {
@@ -178,7 +247,7 @@ impl BuildWriter {
                 c.released,
                 c.released_latest,
                 cable.classification,
-                cable.level.map(|l| l.label()),
+                cable.level.map(cablegate_cable::Level::label),
                 cable.origin,
                 cable.subject,
                 c.versions.len() as i64
@@ -208,37 +277,35 @@ impl BuildWriter {
         Ok(id)
     }
 
-    /// The collection's public list of reference ids (release number, id, canonical id, month).
-    pub fn catalog(&mut self, entries: impl IntoIterator<Item = (i64, String, String, Option<i64>)>) -> Result<()> {
+    /// The collection's public list of reference ids.
+    pub fn catalog(&mut self, entries: impl IntoIterator<Item = CatalogEntry>) -> Result<()> {
         let mut s = self
             .conn
             .prepare("INSERT INTO catalog (release_number, reference_id, canonical_id, created_month) VALUES (?1, ?2, ?3, ?4)")
             .map_err(|e| self.sql(e))?;
-        for (n, id, canonical, month) in entries {
-            s.execute(params![n, id, canonical, month])
+        for e in entries {
+            s.execute(params![e.release_number, e.reference_id, e.canonical_id, e.created_month])
                 .map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
         }
         Ok(())
     }
 
     /// The release history: when each cable was added, re-issued or withdrawn.
-    pub fn release_log(&mut self, events: impl IntoIterator<Item = (String, String, &'static str)>) -> Result<()> {
+    pub fn release_log(&mut self, events: impl IntoIterator<Item = LogEntry>) -> Result<()> {
         let mut s = self
             .conn
             .prepare("INSERT INTO release_log (at, reference_id, kind) VALUES (?1, ?2, ?3)")
             .map_err(|e| self.sql(e))?;
-        for (at, id, kind) in events {
-            s.execute(params![at, id, kind]).map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
+        for e in events {
+            s.execute(params![e.at, e.reference_id, e.event.name()])
+                .map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
         }
         Ok(())
     }
 
-    /// Press coverage: (id, url, title, outlet, date, the released cables it draws on). Articles
-    /// that draw on no released cable are left out.
-    pub fn articles(
-        &mut self,
-        articles: impl IntoIterator<Item = (i64, String, String, String, String, Vec<String>)>,
-    ) -> Result<()> {
+    /// Press coverage, with the released cables each article draws on. Articles that draw on no
+    /// released cable are left out.
+    pub fn articles(&mut self, articles: impl IntoIterator<Item = ArticleRecord>) -> Result<()> {
         let path = self.tmp.join("build.sqlite");
         let sql = |source| Error::Sqlite { path: path.clone(), source };
         let mut a = self
@@ -249,7 +316,7 @@ impl BuildWriter {
             self.conn.prepare("INSERT INTO article_cables (article_id, reference_id) VALUES (?1, ?2)").map_err(sql)?;
         let mut released =
             self.conn.prepare("SELECT EXISTS (SELECT 1 FROM cables WHERE reference_id = ?1)").map_err(sql)?;
-        for (id, url, title, outlet, date, cables) in articles {
+        for ArticleRecord { id, url, title, outlet, date, cables } in articles {
             let mut public = Vec::new();
             for r in cables {
                 if released.query_row([&r], |row| row.get::<_, bool>(0)).map_err(sql)? {
@@ -273,7 +340,8 @@ impl BuildWriter {
 
     /// Indexes, commits, writes the manifest and moves the build into place. The build is not
     /// made current here: see [`crate::set_current`].
-    pub fn finish(self, total: u64, added: u64, changed: u64, withdrawn: u64) -> Result<Manifest> {
+    pub fn finish(self, counts: Counts) -> Result<Manifest> {
+        let Counts { total, added, changed, withdrawn } = counts;
         let started = std::time::Instant::now();
         // the search index's last segments and the tables' indexes are independent: make them,
         // and hash the files, side by side
@@ -335,7 +403,7 @@ impl BuildWriter {
         let mpath = self.tmp.join("manifest.json");
         std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).expect("a manifest serialises") + "\n")
             .map_err(|source| Error::Io { path: mpath.clone(), source })?;
-        let dest = build_dir(&self.builds, self.number);
+        let dest = publication_dir(&self.builds, self.number);
         std::fs::rename(&self.tmp, &dest).map_err(|source| Error::Io { path: dest.clone(), source })?;
         Ok(manifest)
     }

@@ -1,0 +1,125 @@
+//! The banner and the captions: the classification line that opens the body
+//! (`C O N F I D E N T I A L SECTION 01 OF 03 LONDON 000923`) and the handling words under it
+//! (`SIPDIS`, `NOFORN`, `EXDIS` …).
+
+use super::*;
+
+pub(super) static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?i:(T ?O ?P +S ?E ?C ?R ?E ?T|S ?E ?C ?R ?E ?T|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|U ?N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?|LIMITED +OFFICIAL +USE))(?-u:\b)|[^A-Za-z](T ?O ?P +S ?E ?C ?R ?E ?T|S ?E ?C ?R ?E ?T|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|U ?N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?|LIMITED +OFFICIAL +USE)(?-u:\b)",
+    )
+    .unwrap()
+});
+
+pub(super) const CAPTION_WORDS: &[&str] = &[
+    "NOFORN",
+    "NOCONTRACT",
+    "ORCON",
+    "PROPIN",
+    "SIPDIS",
+    "EXDIS",
+    "NODIS",
+    "LIMDIS",
+    "STADIS",
+    "CASC",
+    "SENSITIVE",
+    "SBU",
+    "DECAPTIONED",
+    "CHEROKEE",
+    "TERREP",
+    "ROGER",
+    "NOTAL",
+    "FOUO",
+    "TOSEC",
+    "SECTO",
+    "EYES",
+    "ONLY",
+    "MED",
+];
+
+pub(super) const CAPTION_PHRASES: &[&str] = &[
+    "SENSITIVE BUT UNCLASSIFIED",
+    "FOR OFFICIAL USE ONLY",
+    "NOT FOR INTERNET DISTRIBUTION",
+    "NOT FOR DISTRIBUTION",
+    "DS CHANNEL",
+    "ROGER CHANNEL",
+    "STATE FOR INTERNAL USE ONLY",
+];
+
+pub(super) fn read_banner(out: &mut Body, banner: &str) {
+    if let Some(c) = SECTION.captures(banner) {
+        if let (Ok(number), Ok(of)) = (c[1].parse(), c[2].parse()) {
+            if number >= 1 && number <= of {
+                out.section = Some(Section { number, of });
+            }
+        }
+    }
+    // station words and serial: the last number of the banner and the words before it
+    let words: Vec<&str> = banner.split_whitespace().collect();
+    if let Some(i) = words.iter().rposition(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit())) {
+        let mut j = i;
+        while j > 0 && words[j - 1].len() > 1 && words[j - 1].bytes().all(|b| b.is_ascii_uppercase()) && i - j < 3 {
+            if matches!(words[j - 1], "OF" | "SECTION") || meta::level_from_words(words[j - 1]).is_some() {
+                break;
+            }
+            j -= 1;
+        }
+        if j < i {
+            out.banner_station = Some(words[j..i].join(" "));
+            out.banner_serial = Some(words[i].to_owned());
+        }
+    }
+}
+
+pub(super) fn captions(region: &str, banner: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |c: &str| {
+        if !out.iter().any(|x| x == c) {
+            out.push(c.to_owned());
+        }
+    };
+    for w in banner.split(|c: char| c.is_whitespace() || c == '/' || c == ',') {
+        if CAPTION_WORDS.contains(&w) && w != "ONLY" && w != "EYES" {
+            push(w);
+        }
+    }
+    for line in region.lines() {
+        let mut rest = line.trim().trim_end_matches('.').to_ascii_uppercase();
+        if rest.is_empty() {
+            continue;
+        }
+        let mut found = Vec::new();
+        for p in CAPTION_PHRASES {
+            if let Some(i) = rest.find(p) {
+                found.push((i, p.to_string()));
+                rest.replace_range(i..i + p.len(), &" ".repeat(p.len()));
+            }
+        }
+        let mut all_known = true;
+        let mut pos = 0;
+        for w in rest.split(|c: char| c.is_whitespace() || c == '/' || c == ',') {
+            if !w.is_empty() {
+                if CAPTION_WORDS.contains(&w) {
+                    found.push((pos, w.to_owned()));
+                } else {
+                    all_known = false;
+                    break;
+                }
+            }
+            pos += w.len() + 1;
+        }
+        if all_known {
+            found.sort();
+            for (_, c) in found {
+                push(&c);
+            }
+        }
+    }
+    out
+}
+
+/// Is this line a classification banner (`S E C R E T SECTION 01 OF 05 ...`, `UNCLAS TRIPOLI 641`)?
+pub(crate) fn is_banner(line: &str) -> bool {
+    BANNER.is_match(line)
+}

@@ -1,0 +1,364 @@
+//! The body: banner, captions, the preamble fields (E.O., TAGS, SUBJECT, REF, Classified By),
+//! numbered paragraphs, summary and comment, signature, section markers and redactions.
+//!
+//! Real bodies are messy: fields run into each other on one line (`SUBJECT: ... REF: TRIPOLI
+//! 126`), paragraph 1 may start in the middle of the "Classified By" line, section markers sit in
+//! the middle of sentences. The preamble is small, so it is read with regexes; the rest of the
+//! body, which is most of the bytes, is scanned line by line.
+
+use std::sync::LazyLock;
+
+use memchr::memmem;
+use regex::Regex;
+
+use crate::meta;
+use crate::model::{Level, Paragraph, Reference, Section};
+use crate::refs;
+use crate::Depth;
+
+mod banner;
+mod markers;
+mod paragraphs;
+mod preamble;
+mod sections;
+mod signature;
+
+pub(crate) use banner::is_banner;
+use banner::*;
+use markers::*;
+use paragraphs::*;
+use preamble::*;
+use sections::*;
+use signature::*;
+
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub banner: Option<String>,
+    pub banner_level: Option<Level>,
+    /// Station words and serial as the banner writes them (`LONDON`, `000923`).
+    pub banner_station: Option<String>,
+    pub banner_serial: Option<String>,
+    pub section: Option<Section>,
+    pub captions: Vec<String>,
+    pub eo: Option<String>,
+    pub declassify_on: Option<String>,
+    pub tags: Vec<String>,
+    pub subject: Option<String>,
+    /// The raw REF value; resolved once the cable's own id and year are known.
+    pub ref_text: Option<String>,
+    pub classified_by: Option<String>,
+    pub reasons: Vec<String>,
+    pub summary: Option<String>,
+    pub comment: Option<String>,
+    pub paragraphs: Vec<Paragraph>,
+    pub signed_by: Vec<String>,
+    pub markers: Vec<String>,
+    pub redactions: usize,
+}
+pub(crate) fn resolve_refs(body: &Body, default_year: Option<u8>, own_id: &str) -> Vec<Reference> {
+    body.ref_text.as_deref().map(|v| refs::parse(v, default_year, own_id)).unwrap_or_default()
+}
+/// The release's record block inside some bodies: the release's numbering, the creation date
+/// and the reference id, each on its line (`\n11329\n\n2003-10-10\n\n03THEHAGUE2597\n`).
+static PREVIEW_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\n[0-9]{1,6}\n+[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9:]{5,8})?\n+[0-9]{2}[0-9A-Z]{3,40}\n").unwrap()
+});
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Field {
+    Eo,
+    Tags,
+    Subject,
+    Ref,
+    ClassifiedBy,
+}
+pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, warnings: &mut Vec<String>) -> Body {
+    let mut out = Body { redactions: count_redactions(body), ..Body::default() };
+
+    // Banner: the first non-blank line, or one of the next two when the first is a date line
+    // (`Thursday, 07 March 2002, 10:13`); it may follow other text on its line
+    // (`Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305`).
+    // Some bodies carry a whole copy of the old text format first (id, date, reference id,
+    // origin, classification, then the routing lines): the body proper starts after them.
+    let mut pos = 0;
+    let head = &body.as_bytes()[..body.len().min(1500)];
+    if memmem::find(head, b"\nVZCZC").is_some() {
+        let (h, rest) = crate::split_telegram(body);
+        if !h.is_empty() && !rest.trim().is_empty() {
+            pos = h.len();
+        }
+    }
+    // Others start with a cut preview ("...."), then the same block without routing lines, then
+    // the whole text: the body proper starts at the first banner after the block.
+    let mut need_serial = false;
+    if pos == 0 {
+        let head = &body[..floor_char_boundary(body, body.len().min(1500))];
+        if let Some(m) = PREVIEW_BLOCK.find(head) {
+            // only the cable's own block: its reference id ends with the cable's serial
+            let id = m.as_str().trim_end().rsplit('\n').next().unwrap_or("");
+            let serial = id
+                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            if own_serial_hint.is_none_or(|s| serial.trim_start_matches('0') == s) {
+                pos = m.end();
+                need_serial = true;
+            }
+        }
+    }
+    let mut seen = 0;
+    for line in body[pos..].split_inclusive('\n') {
+        let t = line.trim();
+        pos += line.len();
+        if t.is_empty() {
+            continue;
+        }
+        if seen == 0 {
+            out.banner = Some(squeeze(t));
+        }
+        if need_serial && seen < 5 && !(t.bytes().any(|b| b.is_ascii_digit()) && BANNER.is_match(t)) {
+            // the block's origin, classification ("CONFIDENTIAL") and references lines are
+            // not the banner, which names the serial
+            seen += 1;
+            continue;
+        }
+        if let Some(m) = BANNER.captures(t) {
+            let Some(g) = m.get(1).or(m.get(2)) else { continue };
+            out.banner_level = meta::level_from_words(g.as_str());
+            let banner = &t[g.start()..];
+            out.banner = Some(squeeze(banner));
+            read_banner(&mut out, banner);
+            break;
+        }
+        seen += 1;
+        if seen == 3 {
+            // no banner: the body starts at its first line
+            pos = body.len() - body.trim_start().len();
+            if let Some(first) = body[pos..].lines().next() {
+                out.banner = Some(squeeze(first));
+                pos += first.len();
+            }
+            break;
+        }
+    }
+    if out.banner_level.is_none() {
+        warnings.push("no classification banner at the start of the body".into());
+    }
+
+    let markers = match depth {
+        Depth::Full => {
+            find_markers(body, out.banner_station.as_deref(), out.banner_serial.as_deref().or(own_serial_hint))
+        }
+        Depth::Browse => Vec::new(),
+    };
+    out.markers = markers.iter().map(|r| squeeze(&body[r.clone()])).collect();
+
+    // The preamble fields.
+    let window_end = floor_char_boundary(body, (pos + 8192).min(body.len()));
+    let first_par = find_paragraph_start(body, pos, window_end, 1);
+    let fields_end = first_par.as_ref().map_or(window_end, |p| p.0);
+    let window = &body[pos..fields_end];
+    let mut found: Vec<(Field, usize, usize)> = Vec::new(); // (field, marker start, value start)
+    for m in FIELD.find_iter(window) {
+        let text = m.as_str();
+        let lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '.').len();
+        let start = m.start() + lead;
+        let field = match text.as_bytes().get(lead) {
+            Some(b'E' | b'e') => Field::Eo,
+            Some(b'T') => Field::Tags,
+            Some(b'S') => Field::Subject,
+            Some(b'R') => Field::Ref,
+            Some(b'C' | b'c') => Field::ClassifiedBy,
+            _ => continue,
+        };
+        // the first occurrence of each field counts (a second "Classified By:" right after the
+        // first, as in "Classified By: Classified By: ...", is part of its value); REF sections
+        // may be several, and all count
+        if field != Field::Ref && found.iter().any(|f| f.0 == field) {
+            continue;
+        }
+        let value_start = if field == Field::Eo { start } else { m.end() };
+        found.push((field, start, value_start));
+    }
+    // Captions: the lines between the banner and the first field.
+    let captions_end = found.first().map_or(window.len(), |f| f.1);
+    out.captions = captions(&window[..captions_end], out.banner.as_deref().unwrap_or(""));
+
+    let mut last_field_end = 0;
+    for (k, &(field, _, start)) in found.iter().enumerate() {
+        let limit = found.get(k + 1).map_or(window.len(), |f| f.1);
+        let mut value = &window[start..limit];
+        value = match field {
+            Field::Eo => first_line(value),
+            Field::Ref | Field::Subject | Field::Tags | Field::ClassifiedBy => {
+                until_blank_line(value, field == Field::Ref)
+            }
+        };
+        last_field_end = last_field_end.max(start + value.len());
+        let value = strip_markers(value);
+        match field {
+            Field::Eo => read_eo(&mut out, &value),
+            Field::Tags => out.tags = tags(&value),
+            Field::Subject => out.subject = subject(&value),
+            Field::Ref => {
+                let v = value.trim();
+                if !v.is_empty() {
+                    let text = out.ref_text.get_or_insert_with(String::new);
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(v);
+                }
+            }
+            Field::ClassifiedBy => read_classified_by(&mut out, &value),
+        }
+    }
+
+    if out.subject.is_none() {
+        warnings.push("no SUBJECT line".into());
+    }
+    if depth == Depth::Browse {
+        return out;
+    }
+
+    // Paragraphs.
+    let text_start = first_par.as_ref().map_or(pos + last_field_end, |p| p.0);
+    read_paragraphs(&mut out, body, text_start, first_par, &markers);
+    let intro = body[pos..text_start].trim_end_matches(|c: char| c == '-' || c.is_whitespace());
+    out.summary = section_text(&out.paragraphs, "SUMMARY", intro.to_ascii_uppercase().ends_with("SUMMARY"));
+    // "1. Classified by ...": the field written as one of the first paragraphs
+    if out.classified_by.is_none() {
+        let found = out.paragraphs.iter().take(3).find_map(|p| {
+            p.text
+                .get(..13)
+                .is_some_and(|t| t.eq_ignore_ascii_case("classified by"))
+                .then(|| until_blank_line(&p.text, false).to_owned())
+        });
+        if let Some(value) = found {
+            read_classified_by(&mut out, &value);
+        }
+    }
+    out.comment = comments(&out.paragraphs);
+    out
+}
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+/// Maximal runs of six or more `X`: the release's `XXXXXXXXXXXX` (usually twelve; the site
+/// wrote 10 to 25) are redactions.
+pub(crate) fn count_redactions(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut n = 0;
+    let mut at = 0;
+    // every run of six holds an X at a multiple-of-six offset: look only there, then measure
+    while at + 6 <= b.len() {
+        if b[at] | 0x20 != b'x' {
+            at += 6;
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && b[start - 1] | 0x20 == b'x' {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < b.len() && b[end] | 0x20 == b'x' {
+            end += 1;
+        }
+        if end - start >= 6 {
+            n += 1;
+        }
+        at = end.max(at + 1);
+        // continue from the next multiple-of-six offset after the run
+        at += (6 - at % 6) % 6;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redactions() {
+        assert_eq!(count_redactions("a XXXXXXXXXXXX b XXXXXXXXXXXX(urgently protect), XXX"), 2);
+        assert_eq!(count_redactions("XXXXXX"), 1);
+        assert_eq!(count_redactions("EXXON XXXXX"), 0);
+    }
+
+    fn body(text: &str) -> Body {
+        parse(text, None, Depth::Full, &mut vec![])
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nVAN VOORST\n").signed_by, ["VAN VOORST"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nRICE\n\nNNNN\n\nEnd Cable Text").signed_by, ["RICE"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text. End Comment.\n\nMurphy").signed_by, ["Murphy"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Website: XXXXXXXXXXXX LEBARON").signed_by, ["LEBARON"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\nSMITH/JONES\n CONFIDENTIAL\n>").signed_by, ["SMITH", "JONES"]);
+        assert!(body("SECRET STATE 1\n\n1. (S) Text ends here.").signed_by.is_empty());
+        assert!(body("SECRET STATE 1\n\n1. (S) Text.\n\nEND SUMMARY").signed_by.is_empty());
+        // the signer is not part of the last paragraph's text
+        let b = body("SECRET STATE 1\n\n1. (S) Text.\n\nLEBARON\n");
+        assert_eq!(b.paragraphs[0].text, "Text.");
+    }
+
+    #[test]
+    fn paragraphs_keep_sub_paragraphs_and_skip_numbers_in_text() {
+        let b = body(
+            "CONFIDENTIAL STATE 1\nSUBJECT: X\n\n1. (C) First.\n  A. sub one\n  B. sub two\n2.5 million is not a paragraph\n\n2.(SBU) Second.\n\n7. Not next.\n3. (C//NF) Third.",
+        );
+        let got: Vec<_> = b.paragraphs.iter().map(|p| (p.number, p.marking.as_deref())).collect();
+        assert_eq!(got, [(Some(1), Some("C")), (Some(2), Some("SBU")), (Some(3), Some("C//NF"))]);
+        assert!(b.paragraphs[0].text.contains("B. sub two\n2.5 million"));
+        assert!(b.paragraphs[1].text.contains("7. Not next."));
+    }
+
+    #[test]
+    fn captions_and_fields_run_together() {
+        let b = body(
+            "C O N F I D E N T I A L SECTION 01 OF 02 TRIPOLI 000230\n\nNOFORN\nSIPDIS\n\nDEPT FOR NEA/MAG; COMMERCE FOR NATE MASON E.O. 12958: DECL: 3/13/2018\n\nTAGS: ECIN ECON\n\nSUBJECT: LIBYA MAKES PROGRESS ON BANKING REFORM REF: TRIPOLI 126\n\nCLASSIFIED BY: Chris Stevens, Charge. REASON: 1.4 (e)\n\n1. (C) Summary: Text. End Summary.",
+        );
+        assert_eq!(b.captions, ["NOFORN", "SIPDIS"]);
+        assert_eq!(b.declassify_on.as_deref(), Some("2018-03-13"));
+        assert_eq!(b.tags, ["ECIN", "ECON"]);
+        assert_eq!(b.subject.as_deref(), Some("LIBYA MAKES PROGRESS ON BANKING REFORM"));
+        assert_eq!(b.ref_text.as_deref(), Some("TRIPOLI 126"));
+        assert_eq!(b.classified_by.as_deref(), Some("Chris Stevens, Charge"));
+        assert_eq!(b.summary.as_deref(), Some("Text."));
+        assert_eq!(b.section, Some(Section { number: 1, of: 2 }));
+    }
+
+    #[test]
+    fn every_ref_section_counts() {
+        let b = body("SECRET STATE 1\nSUBJECT: X\nREF: A. STATE 1234\n\nB. STATE 5678\n\nClassified By: X\n\nREFTEL: LONDON 9\n\n1. (S) Text.");
+        assert_eq!(b.ref_text.as_deref(), Some("A. STATE 1234\n\nB. STATE 5678\nLONDON 9"));
+    }
+
+    #[test]
+    fn comments_inline_and_as_sections() {
+        let b = body("SECRET STATE 1\nSUBJECT: X\n\n1. (S) Text (Comment: inline one. End Comment.) more.\n\n2. (C) Comment: the section\ngoes on.\n\n3. (C) Still comment. End Comment.\n\n4. (U) After.");
+        assert_eq!(b.comment.as_deref(), Some("inline one.\n\nthe section goes on.\n\nStill comment."));
+    }
+
+    #[test]
+    fn markers_are_found_and_left_out() {
+        let body = "S E C R E T SECTION 01 OF 05 LONDON 000923\n\nSUBJECT: X\n\n6. (S/NF)  Moussavi is unknown to Iranians who came of age after  LONDON 00000923  002.2 OF 005   his years.\n";
+        let mut w = vec![];
+        let b = parse(body, Some("923"), Depth::Full, &mut w);
+        assert_eq!(b.markers, ["LONDON 00000923 002.2 OF 005"]);
+        assert_eq!(b.paragraphs[0].text, "Moussavi is unknown to Iranians who came of age after his years.");
+        assert_eq!(b.section, Some(Section { number: 1, of: 5 }));
+    }
+}
