@@ -46,8 +46,8 @@ pub struct ReleaseArgs {
     /// Public from this moment, "YYYY-MM-DD HH:MM" (UTC; default now). A future time is an embargo
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    /// Replay a release schedule: reference_id<TAB>released_first<TAB>released_latest
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["ids", "all", "ids_file", "origin", "tag", "classification", "created_from", "created_to", "at"])]
+    // (the help as an attribute: rustdoc would read `<TAB>` as an HTML tag)
+    #[arg(long, value_name = "FILE", help = "Replay a release schedule: reference_id<TAB>released_first<TAB>released_latest", conflicts_with_all = ["ids", "all", "ids_file", "origin", "tag", "classification", "created_from", "created_to", "at"])]
     schedule: Option<PathBuf>,
 }
 
@@ -278,7 +278,13 @@ pub struct AuditArgs {
 
 pub fn audit(data: DataDir, args: AuditArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_existing(&data.path)?;
-    let r = archive.audit(&data.path, args.build, &args.export, args.url.as_deref(), args.max_pages)?;
+    let opts = cablegate_audit::Options {
+        number: args.build,
+        extra: &args.export,
+        crawl: args.url.as_deref(),
+        max_pages: args.max_pages,
+    };
+    let r = cablegate_audit::audit(&archive, &data.path, &opts)?;
     if args.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &r)?;
         println!();

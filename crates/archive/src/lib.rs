@@ -5,7 +5,6 @@
 //! ([`schema`]), and the cables' texts in append-only packs beside it ([`texts`]). [`Archive::import`] reads the release's formats (`cablegate-formats`) as streams and parses every cable with `cablegate-cable` on the way in.
 
 pub mod articles;
-pub mod audit;
 pub mod catalog;
 pub mod import;
 pub mod publish;
@@ -51,8 +50,6 @@ pub enum Error {
     Publication(#[from] cablegate_publication::Error),
     #[error("article: {0}")]
     BadArticle(String),
-    #[error("crawling {url}: {reason}")]
-    Crawl { url: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -81,112 +81,27 @@ impl Archive {
         let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
         let builds = cablegate_publication::publications_dir(data_dir);
         std::fs::create_dir_all(&builds).map_err(|source| Error::Io { path: builds.clone(), source })?;
-        // after every build this archive made and every build in the folder (one may have been
-        // removed by hand): a number is never reused
-        let recorded: Option<u32> =
-            self.conn.query_row("SELECT max(number) FROM builds", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        let listed = cablegate_publication::list(&builds)?.last().copied();
-        let number = recorded.max(listed).unwrap_or(0) + 1;
+        let number = self.next_number(&builds)?;
         let redactor = Redactor::new(&self.redactions()?);
         let rows = self.released_at(&at)?;
-        let texts = self.texts_dir();
-
-        let last: HashMap<String, Vec<u8>> = {
-            let mut s = self.conn.prepare("SELECT reference_id, hash FROM last_build").map_err(|e| self.sql(e))?;
-            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.sql(e))?;
-            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))?
-        };
-        let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
-        let (mut added, mut changed) = (0u64, 0u64);
-
-        // where every version's text is: read once, here, so the worker needs no database
-        type Listed = (u32, String, Option<String>, Location);
-        let mut plan: Vec<(usize, u32, Vec<Listed>)> = Vec::with_capacity(rows.len());
-        {
-            let mut versions = self
-                .conn
-                .prepare("SELECT version, seen_at, released, pack, offset, length FROM versions WHERE cable_id = ?1")
-                .map_err(|e| self.sql(e))?;
-            let mut current =
-                self.conn.prepare("SELECT current_version FROM cables WHERE id = ?1").map_err(|e| self.sql(e))?;
-            for (i, row) in rows.iter().enumerate() {
-                let current_version: u32 = current.query_row([row.rowid], |r| r.get(0)).map_err(|e| self.sql(e))?;
-                let mut listed = versions
-                    .query_map([row.rowid], |r| {
-                        Ok((
-                            r.get::<_, u32>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            Location {
-                                pack: r.get(3)?,
-                                offset: r.get::<_, i64>(4)? as u64,
-                                length: r.get::<_, i64>(5)? as u64,
-                            },
-                        ))
-                    })
-                    .map_err(|e| self.sql(e))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    .map_err(|e| self.sql(e))?;
-                // in the order they were seen, the current one last
-                listed.sort_by(|a, b| (a.0 == current_version, &a.1).cmp(&(b.0 == current_version, &b.1)));
-                plan.push((i, current_version, listed));
-            }
-        }
-
+        let last = self.last_hashes()?;
+        let plan = self.plan(&rows)?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), cables = rows.len(), "publish: planned");
+
         // a worker reads, redacts and parses; this thread writes the build
+        let texts = self.texts_dir();
         let rows = std::sync::Arc::new(rows);
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<(PublicCable, Vec<u8>)>>(256);
         let worker = {
-            let rows = rows.clone();
-            let texts = texts.clone();
+            let (rows, texts) = (rows.clone(), texts.clone());
             std::thread::Builder::new()
                 .name("publish-parse".into())
-                .spawn(move || {
-                    for (i, current_version, listed) in plan {
-                        let row = &rows[i];
-                        let mut public = Vec::with_capacity(listed.len());
-                        let mut current_text = None;
-                        for (version, seen_at, released, loc) in listed {
-                            let (header, body) = match crate::texts::read(&texts, loc) {
-                                Ok(t) => t,
-                                Err(e) => {
-                                    let _ = tx.send(Err(e));
-                                    return;
-                                }
-                            };
-                            let header = redactor.apply(&row.reference_id, &header);
-                            let body = redactor.apply(&row.reference_id, &body);
-                            if version == current_version {
-                                current_text = Some((header.clone(), body.clone()));
-                            }
-                            public.push(PublicVersion { version, seen_at, released, header, body });
-                        }
-                        let (header, body) = current_text.unwrap_or_default();
-                        let hash = crate::import::text_hash(&header, &body).to_vec();
-                        let meta = Meta {
-                            reference_id: Some(&row.reference_id),
-                            created: row.created.as_deref(),
-                            classification: row.classification.as_deref(),
-                            origin: row.origin.as_deref(),
-                        };
-                        // the build's tables need the browse fields; pages parse in full when shown
-                        let cable = cablegate_cable::parse_with(&meta, header, body, cablegate_cable::Depth::Browse);
-                        let public = PublicCable {
-                            release_number: row.release_number,
-                            released: row.released.clone(),
-                            released_latest: row.released_latest.clone(),
-                            cable,
-                            versions: public,
-                        };
-                        if tx.send(Ok((public, hash))).is_err() {
-                            return;
-                        }
-                    }
-                })
+                .spawn(move || read_redact_parse(&rows, plan, &texts, &redactor, &tx))
                 .expect("spawn a thread")
         };
         let mut writer = PublicationWriter::create(&builds, number, &at)?;
+        let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
+        let (mut added, mut changed) = (0u64, 0u64);
         for item in rx {
             let (public, hash) = item.map_err(|source| Error::Io { path: texts.clone(), source })?;
             let id = public.cable.reference_id.clone();
@@ -204,54 +119,10 @@ impl Archive {
         let held: std::collections::HashSet<&str> = now_held.iter().map(|(id, _)| id.as_str()).collect();
         let withdrawn = last.keys().filter(|id| !held.contains(id.as_str())).count() as u64;
 
-        // the public catalogue and the release history
-        {
-            let mut s = self
-                .conn
-                .prepare("SELECT release_number, reference_id, canonical_id, created_month FROM catalog ORDER BY release_number")
-                .map_err(|e| self.sql(e))?;
-            let entries = s
-                .query_map([], |r| {
-                    Ok(CatalogEntry {
-                        release_number: r.get(0)?,
-                        reference_id: r.get(1)?,
-                        canonical_id: r.get(2)?,
-                        created_month: r.get(3)?,
-                    })
-                })
-                .map_err(|e| self.sql(e))?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(|e| self.sql(e))?;
-            writer.catalog(entries)?;
-            let mut events: Vec<LogEntry> = Vec::new();
-            for row in &rows {
-                let id = || row.reference_id.clone();
-                events.push(LogEntry { at: row.released.clone(), reference_id: id(), event: ReleaseEvent::Added });
-                if let Some(l) = &row.released_latest {
-                    events.push(LogEntry { at: l.clone(), reference_id: id(), event: ReleaseEvent::Reissued });
-                }
-            }
-            let mut s = self
-                .conn
-                .prepare(
-                    "SELECT r.withdrawn_at, c.reference_id FROM releases r JOIN cables c ON c.id = r.cable_id
-                     WHERE r.withdrawn_at <= ?1 AND r.released_at <= r.withdrawn_at",
-                )
-                .map_err(|e| self.sql(e))?;
-            let gone = s
-                .query_map([&at], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .map_err(|e| self.sql(e))?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(|e| self.sql(e))?;
-            events.extend(gone.into_iter().map(|(at, reference_id)| LogEntry {
-                at,
-                reference_id,
-                event: ReleaseEvent::Withdrawn,
-            }));
-            writer.release_log(events)?;
-        }
-        let articles = self.articles()?;
-        writer.articles(articles.into_iter().map(|a| ArticleRecord {
+        // the public catalogue, the release history and the press coverage
+        writer.catalog(self.catalog_entries()?)?;
+        writer.release_log(self.release_events(&rows, &at)?)?;
+        writer.articles(self.articles()?.into_iter().map(|a| ArticleRecord {
             id: a.id,
             url: a.url,
             title: a.title,
@@ -261,26 +132,221 @@ impl Archive {
         }))?;
         let total: i64 =
             self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        let manifest = writer.finish(Counts { total: total as u64, added, changed, withdrawn })?;
+        let counts = Counts { total: total as u64, added, changed, withdrawn };
+        let manifest = writer.finish(counts)?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "publish: build finished");
         cablegate_publication::set_current(&builds, number)?;
+        self.record_publication(number, &at, &manifest, counts, &now_held)?;
+        Ok(PublishSummary { manifest, seconds: started.elapsed().as_secs_f64() })
+    }
 
+    /// The next build's number: after every build this archive made and every build in the
+    /// folder (one may have been removed by hand), so that a number is never reused.
+    fn next_number(&self, builds: &std::path::Path) -> Result<u32> {
+        let recorded: Option<u32> =
+            self.conn.query_row("SELECT max(number) FROM builds", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        let listed = cablegate_publication::list(builds)?.last().copied();
+        Ok(recorded.max(listed).unwrap_or(0) + 1)
+    }
+
+    /// The hash of each cable's current text in the last build, by reference id.
+    fn last_hashes(&self) -> Result<HashMap<String, Vec<u8>>> {
+        let mut s = self.conn.prepare("SELECT reference_id, hash FROM last_build").map_err(|e| self.sql(e))?;
+        let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
+    }
+
+    /// Where every version of every row's text is: read once, here, so that the worker needs no
+    /// database. Each row's versions in the order they were seen, the current one last.
+    fn plan(&self, rows: &[Row]) -> Result<Vec<Planned>> {
+        let sql = |e| self.sql(e);
+        let mut versions = self
+            .conn
+            .prepare("SELECT version, seen_at, released, pack, offset, length FROM versions WHERE cable_id = ?1")
+            .map_err(sql)?;
+        let mut current = self.conn.prepare("SELECT current_version FROM cables WHERE id = ?1").map_err(sql)?;
+        let mut plan = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let current_version: u32 = current.query_row([row.rowid], |r| r.get(0)).map_err(sql)?;
+            let mut listed = versions
+                .query_map([row.rowid], |r| {
+                    Ok(PlannedVersion {
+                        version: r.get(0)?,
+                        seen_at: r.get(1)?,
+                        released: r.get(2)?,
+                        at: Location {
+                            pack: r.get(3)?,
+                            offset: r.get::<_, i64>(4)? as u64,
+                            length: r.get::<_, i64>(5)? as u64,
+                        },
+                    })
+                })
+                .map_err(sql)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(sql)?;
+            listed.sort_by(|a, b| {
+                (a.version == current_version, &a.seen_at).cmp(&(b.version == current_version, &b.seen_at))
+            });
+            plan.push(Planned { row: i, current_version, versions: listed });
+        }
+        Ok(plan)
+    }
+
+    /// The collection's catalogue, as the build publishes it.
+    fn catalog_entries(&self) -> Result<Vec<CatalogEntry>> {
+        let sql = |e| self.sql(e);
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT release_number, reference_id, canonical_id, created_month FROM catalog ORDER BY release_number",
+            )
+            .map_err(sql)?;
+        let entries = s
+            .query_map([], |r| {
+                Ok(CatalogEntry {
+                    release_number: r.get(0)?,
+                    reference_id: r.get(1)?,
+                    canonical_id: r.get(2)?,
+                    created_month: r.get(3)?,
+                })
+            })
+            .map_err(sql)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        Ok(entries)
+    }
+
+    /// The release history as of `at`: when each released cable was added and re-issued, and
+    /// when cables were withdrawn.
+    fn release_events(&self, rows: &[Row], at: &str) -> Result<Vec<LogEntry>> {
+        let sql = |e| self.sql(e);
+        let mut events: Vec<LogEntry> = Vec::new();
+        for row in rows {
+            let id = || row.reference_id.clone();
+            events.push(LogEntry { at: row.released.clone(), reference_id: id(), event: ReleaseEvent::Added });
+            if let Some(l) = &row.released_latest {
+                events.push(LogEntry { at: l.clone(), reference_id: id(), event: ReleaseEvent::Reissued });
+            }
+        }
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT r.withdrawn_at, c.reference_id FROM releases r JOIN cables c ON c.id = r.cable_id
+                 WHERE r.withdrawn_at <= ?1 AND r.released_at <= r.withdrawn_at",
+            )
+            .map_err(sql)?;
+        let gone = s
+            .query_map([at], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        events.extend(gone.into_iter().map(|(at, reference_id)| LogEntry {
+            at,
+            reference_id,
+            event: ReleaseEvent::Withdrawn,
+        }));
+        Ok(events)
+    }
+
+    /// Records the new build and the hash of every cable's text in it, for the next publish to
+    /// compare against.
+    fn record_publication(
+        &mut self,
+        number: u32,
+        at: &str,
+        manifest: &Manifest,
+        counts: Counts,
+        held: &[(String, Vec<u8>)],
+    ) -> Result<()> {
         let path = self.path.clone();
         let sql = |source| Error::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO builds (number, made_at, released, added, changed, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![number, at, manifest.released as i64, added as i64, changed as i64, withdrawn as i64],
+            params![
+                number,
+                at,
+                manifest.released as i64,
+                counts.added as i64,
+                counts.changed as i64,
+                counts.withdrawn as i64
+            ],
         )
         .map_err(sql)?;
         tx.execute("DELETE FROM last_build", []).map_err(sql)?;
         {
             let mut put = tx.prepare("INSERT INTO last_build (reference_id, hash) VALUES (?1, ?2)").map_err(sql)?;
-            for (id, hash) in &now_held {
+            for (id, hash) in held {
                 put.execute(params![id, hash]).map_err(sql)?;
             }
         }
-        tx.commit().map_err(sql)?;
-        Ok(PublishSummary { manifest, seconds: started.elapsed().as_secs_f64() })
+        tx.commit().map_err(sql)
+    }
+}
+
+/// One version of a released cable's text, and where it is.
+struct PlannedVersion {
+    version: u32,
+    seen_at: String,
+    released: Option<String>,
+    at: Location,
+}
+
+/// A released cable (by its index in the rows), its current version and every version.
+struct Planned {
+    row: usize,
+    current_version: u32,
+    versions: Vec<PlannedVersion>,
+}
+
+/// The publish worker: each planned cable's versions read from the packs and redacted, the
+/// current one parsed, sent with the hash of its text; stops at the first unreadable text (sent
+/// as the error) or when the writer has gone.
+fn read_redact_parse(
+    rows: &[Row],
+    plan: Vec<Planned>,
+    texts: &std::path::Path,
+    redactor: &Redactor,
+    tx: &std::sync::mpsc::SyncSender<std::io::Result<(PublicCable, Vec<u8>)>>,
+) {
+    for Planned { row, current_version, versions } in plan {
+        let row = &rows[row];
+        let mut public = Vec::with_capacity(versions.len());
+        let mut current_text = None;
+        for PlannedVersion { version, seen_at, released, at } in versions {
+            let (header, body) = match crate::texts::read(texts, at) {
+                Ok(t) => t,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let header = redactor.apply(&row.reference_id, &header);
+            let body = redactor.apply(&row.reference_id, &body);
+            if version == current_version {
+                current_text = Some((header.clone(), body.clone()));
+            }
+            public.push(PublicVersion { version, seen_at, released, header, body });
+        }
+        let (header, body) = current_text.unwrap_or_default();
+        let hash = crate::import::text_hash(&header, &body).to_vec();
+        let meta = Meta {
+            reference_id: Some(&row.reference_id),
+            created: row.created.as_deref(),
+            classification: row.classification.as_deref(),
+            origin: row.origin.as_deref(),
+        };
+        // the build's tables need the browse fields; pages parse in full when shown
+        let cable = cablegate_cable::parse_with(&meta, header, body, cablegate_cable::Depth::Browse);
+        let public = PublicCable {
+            release_number: row.release_number,
+            released: row.released.clone(),
+            released_latest: row.released_latest.clone(),
+            cable,
+            versions: public,
+        };
+        if tx.send(Ok((public, hash))).is_err() {
+            return;
+        }
     }
 }

@@ -59,6 +59,31 @@ pub struct Check {
 }
 
 impl Archive {
+    /// The current version's text of a cable (header, body) by its published id, as the archive
+    /// holds it: unredacted. `None` for no such cable.
+    pub fn current_text(&self, reference_id: &str) -> Result<Option<(String, String)>> {
+        let at = self
+            .conn
+            .prepare_cached(
+                "SELECT v.pack, v.offset, v.length FROM versions v JOIN cables c ON c.id = v.cable_id
+                 WHERE c.reference_id = ?1 AND v.version = c.current_version",
+            )
+            .and_then(|mut s| {
+                s.query_row([reference_id], |r| {
+                    Ok(crate::texts::Location {
+                        pack: r.get(0)?,
+                        offset: r.get::<_, i64>(1)? as u64,
+                        length: r.get::<_, i64>(2)? as u64,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))?;
+        let Some(at) = at else { return Ok(None) };
+        let texts = self.texts_dir();
+        crate::texts::read(&texts, at).map(Some).map_err(|source| Error::Io { path: texts, source })
+    }
+
     /// Checks the archive whole: SQLite's own integrity check, every cable has its current
     /// version, and every version's text is in its pack with the hash recorded for it.
     pub fn check(&self) -> Result<Check> {

@@ -69,59 +69,19 @@ pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Ca
         published_id.and_then(refid::canonicalize).and_then(|c| refid::parse(&c)).map(|r| r.serial.to_string());
     let b = body::parse(&body, serial_hint.as_deref(), depth, &mut warnings);
 
-    let created = match meta.created.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => match meta::parse_timestamp(c) {
-            Some(dt) => Some(dt),
-            None => {
-                warnings.push(format!("created is not a date: {c:?}"));
-                None
-            }
-        },
-        None => None,
-    };
+    let created = created_time(meta, &mut warnings);
 
     // The reference id: as given, or read off the banner (`LONDON 000923`) and the cable's year.
     let year_hint = created.map(|d| d.year).or(h.dtg.map(|d| d.year));
     let reference_id = match published_id {
         Some(id) => id.to_owned(),
-        None => match (&b.banner_station, &b.banner_serial, year_hint) {
-            (Some(st), Some(se), Some(y)) => {
-                let station: String = st.split_whitespace().collect();
-                let serial = se.trim_start_matches('0');
-                format!("{:02}{}{}", y % 100, station, serial)
-            }
-            _ => String::new(),
-        },
+        None => id_from_banner(&b, year_hint),
     };
-    let canonical_id = match refid::canonicalize(&reference_id) {
-        Some(c) => c,
-        None => {
-            if reference_id.is_empty() {
-                warnings.push("no reference id".into());
-            } else {
-                warnings.push(format!("reference id {reference_id:?} is not a valid id"));
-            }
-            reference_id.to_ascii_uppercase()
-        }
-    };
+    let canonical_id = canonical_or_warn(&reference_id, &mut warnings);
     let default_year = refid::parse(&canonical_id).map(|r| r.year).or(year_hint.map(|y| (y % 100) as u8));
     let references = body::resolve_refs(&b, default_year, &canonical_id);
 
-    // Classification: as released, or from the banner and captions.
-    let classification = match meta.classification.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => Some(c.to_owned()),
-        None => b.banner_level.map(|level| {
-            let mut label = level.label().to_owned();
-            if b.captions.iter().any(|c| c == "NOFORN") {
-                label.push_str("//NOFORN");
-            } else if level == Level::Unclassified
-                && b.captions.iter().any(|c| c == "SENSITIVE" || c == "SBU" || c == "FOR OFFICIAL USE ONLY")
-            {
-                label.push_str("//FOR OFFICIAL USE ONLY");
-            }
-            label
-        }),
-    };
+    let classification = classification(meta, &b);
     let (level, handling) = match &classification {
         Some(c) => meta::split_classification(c),
         None => (None, Vec::new()),
@@ -172,6 +132,59 @@ pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Ca
         header,
         body,
         warnings,
+    }
+}
+
+/// The creation time as released; a value that is not a date is a warning.
+fn created_time(meta: &Meta, warnings: &mut Vec<String>) -> Option<meta::DateTime> {
+    let c = meta.created.map(str::trim).filter(|s| !s.is_empty())?;
+    let dt = meta::parse_timestamp(c);
+    if dt.is_none() {
+        warnings.push(format!("created is not a date: {c:?}"));
+    }
+    dt
+}
+
+/// The reference id read off the banner (`LONDON 000923`) and the cable's year; empty when
+/// either is missing.
+fn id_from_banner(b: &body::Body, year: Option<u16>) -> String {
+    match (&b.banner_station, &b.banner_serial, year) {
+        (Some(st), Some(se), Some(y)) => {
+            let station: String = st.split_whitespace().collect();
+            let serial = se.trim_start_matches('0');
+            format!("{:02}{}{}", y % 100, station, serial)
+        }
+        _ => String::new(),
+    }
+}
+
+/// The canonical form of a reference id; an id that has none is upper-cased, with a warning.
+fn canonical_or_warn(reference_id: &str, warnings: &mut Vec<String>) -> String {
+    refid::canonicalize(reference_id).unwrap_or_else(|| {
+        if reference_id.is_empty() {
+            warnings.push("no reference id".into());
+        } else {
+            warnings.push(format!("reference id {reference_id:?} is not a valid id"));
+        }
+        reference_id.to_ascii_uppercase()
+    })
+}
+
+/// The classification: as released, or from the banner and captions.
+fn classification(meta: &Meta, b: &body::Body) -> Option<String> {
+    match meta.classification.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => Some(c.to_owned()),
+        None => b.banner_level.map(|level| {
+            let mut label = level.label().to_owned();
+            if b.captions.iter().any(|c| c == "NOFORN") {
+                label.push_str("//NOFORN");
+            } else if level == Level::Unclassified
+                && b.captions.iter().any(|c| c == "SENSITIVE" || c == "SBU" || c == "FOR OFFICIAL USE ONLY")
+            {
+                label.push_str("//FOR OFFICIAL USE ONLY");
+            }
+            label
+        }),
     }
 }
 

@@ -154,109 +154,36 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         Err(e) => return Err(e),
     };
 
-    let next = AtomicUsize::new(0);
-    let done = AtomicU64::new(0);
-    let written = AtomicU64::new(0);
-    let failed: Mutex<Option<Error>> = Mutex::new(None);
-    let results: Mutex<Vec<(String, FileEntry)>> = Mutex::new(Vec::with_capacity(paths.len()));
-    let total = paths.len() as u64;
-    const CHUNK: usize = 64;
+    let job = Job {
+        builds,
+        number,
+        dir,
+        old: &old,
+        paths: &paths,
+        next: AtomicUsize::new(0),
+        done: AtomicU64::new(0),
+        written: AtomicU64::new(0),
+        failed: Mutex::new(None),
+        results: Mutex::new(Vec::with_capacity(paths.len())),
+    };
     let index = std::thread::scope(|s| {
         // every list's order in one pass, beside the first pages (which are not lists); a list
         // asked for before it is done reads its order alone, the same
-        s.spawn(|| {
-            let work = || -> Result<()> {
-                let build = cablegate_publication::Publication::open(builds, Some(number))?;
-                Ok(cablegate_site::prepare_lists(&build)?)
-            };
-            if let Err(e) = work() {
-                failed.lock().expect("not poisoned").get_or_insert(e);
-            }
-        });
+        s.spawn(|| job.or_fail(job.prepare_lists()));
         // the search index is built and written beside the pages, from its own connection
-        let index = s.spawn(|| -> Result<(Vec<(String, FileEntry)>, f64)> {
-            let started = std::time::Instant::now();
-            let build = cablegate_publication::Publication::open(builds, Some(number))?;
-            let mut files = shards::files(&build)?;
-            files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
-            let mut made = std::collections::HashSet::new();
-            let mut entries = Vec::with_capacity(files.len());
-            for (file, bytes) in files {
-                let (entry, wrote) = put(dir, &old, &mut made, &file, &bytes)?;
-                written.fetch_add(wrote as u64, Ordering::Relaxed);
-                entries.push((file, entry));
-            }
-            Ok((entries, started.elapsed().as_secs_f64()))
-        });
+        let index = s.spawn(|| job.search_index());
         for _ in 0..opts.threads.max(1) {
-            s.spawn(|| {
-                let work = || -> Result<()> {
-                    let build = cablegate_publication::Publication::open(builds, Some(number))?;
-                    let mut mine = Vec::new();
-                    let mut made = std::collections::HashSet::new();
-                    loop {
-                        if failed.lock().expect("not poisoned").is_some() {
-                            return Ok(());
-                        }
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= paths.len() {
-                            break;
-                        }
-                        for path in &paths[start..(start + CHUNK).min(paths.len())] {
-                            // a mirror has no search server: its search page says where to search
-                            let page = match path.as_str() {
-                                "/404.html" => cablegate_site::mirror_not_found(&build),
-                                "/search.html" => cablegate_site::search::mirror_page(&build)
-                                    .map_err(|e| Error::Render { path: path.clone(), message: e.to_string() })?,
-                                _ => cablegate_site::render(&build, path),
-                            };
-                            if page.status >= 500 || (page.status == 404 && path != "/404.html") {
-                                return Err(Error::Render {
-                                    path: path.clone(),
-                                    message: format!("status {}: {}", page.status, String::from_utf8_lossy(&page.body)),
-                                });
-                            }
-                            let file = file_for(path);
-                            let (entry, wrote) = put(dir, &old, &mut made, &file, &page.body)?;
-                            written.fetch_add(wrote as u64, Ordering::Relaxed);
-                            mine.push((file, entry));
-                        }
-                        let d = done.fetch_add(CHUNK as u64, Ordering::Relaxed) + CHUNK as u64;
-                        if let Some(p) = opts.progress {
-                            p(d.min(total), total);
-                        }
-                    }
-                    results.lock().expect("not poisoned").extend(mine);
-                    Ok(())
-                };
-                if let Err(e) = work() {
-                    failed.lock().expect("not poisoned").get_or_insert(e);
-                }
-            });
+            s.spawn(|| job.or_fail(job.render_pages(opts)));
         }
         index.join().expect("the search index does not panic")
     });
-    if let Some(e) = failed.into_inner().expect("not poisoned") {
+    if let Some(e) = job.failed.into_inner().expect("not poisoned") {
         return Err(e);
     }
-    let mut files: BTreeMap<String, FileEntry> = results.into_inner().expect("not poisoned").into_iter().collect();
+    let mut files: BTreeMap<String, FileEntry> = job.results.into_inner().expect("not poisoned").into_iter().collect();
     let (index, index_seconds) = index?;
     files.extend(index);
-
-    // what the new build no longer has
-    let mut removed = 0;
-    for name in old.keys().filter(|k| !files.contains_key(*k)) {
-        let p = dir.join(name);
-        match std::fs::remove_file(&p) {
-            Ok(()) => removed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(Error::Io { path: p, source }),
-        }
-        // and its folder, when that is now empty
-        if let Some(parent) = p.parent() {
-            let _ = std::fs::remove_dir(parent);
-        }
-    }
+    let removed = remove_stale(dir, &old, &files)?;
 
     let m = build.manifest();
     let bytes = files.values().map(|f| f.size).sum();
@@ -271,7 +198,7 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         files,
     };
     write_manifests(dir, &manifest)?;
-    let written = written.into_inner();
+    let written = job.written.into_inner();
     Ok(Summary {
         build: number,
         files: manifest.files_count,
@@ -282,6 +209,127 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
         seconds: started.elapsed().as_secs_f64(),
         index_seconds,
     })
+}
+
+/// An export under way, shared by its threads: what to write, where, and what was written.
+struct Job<'a> {
+    builds: &'a Path,
+    number: u32,
+    dir: &'a Path,
+    /// The previous export's files.
+    old: &'a BTreeMap<String, FileEntry>,
+    paths: &'a [String],
+    /// The next path to render, and how many are done.
+    next: AtomicUsize,
+    done: AtomicU64,
+    written: AtomicU64,
+    /// The first error of any thread: the others stop at their next chunk.
+    failed: Mutex<Option<Error>>,
+    results: Mutex<Vec<(String, FileEntry)>>,
+}
+
+/// Pages a rendering thread takes at a time.
+const CHUNK: usize = 64;
+
+impl Job<'_> {
+    /// Keeps the first error of any thread.
+    fn or_fail(&self, result: Result<()>) {
+        if let Err(e) = result {
+            self.failed.lock().expect("not poisoned").get_or_insert(e);
+        }
+    }
+
+    fn open(&self) -> Result<cablegate_publication::Publication> {
+        Ok(cablegate_publication::Publication::open(self.builds, Some(self.number))?)
+    }
+
+    /// The order of every origin, classification and tag list, into the publication's cache.
+    fn prepare_lists(&self) -> Result<()> {
+        Ok(cablegate_site::prepare_lists(&self.open()?)?)
+    }
+
+    /// The mirror's search index and `search.js`, written: their entries, and the time it took.
+    fn search_index(&self) -> Result<(Vec<(String, FileEntry)>, f64)> {
+        let started = std::time::Instant::now();
+        let mut files = shards::files(&self.open()?)?;
+        files.push(("search.js".to_owned(), SEARCH_JS.as_bytes().to_vec()));
+        let mut made = std::collections::HashSet::new();
+        let mut entries = Vec::with_capacity(files.len());
+        for (file, bytes) in files {
+            let (entry, wrote) = put(self.dir, self.old, &mut made, &file, &bytes)?;
+            self.written.fetch_add(u64::from(wrote), Ordering::Relaxed);
+            entries.push((file, entry));
+        }
+        Ok((entries, started.elapsed().as_secs_f64()))
+    }
+
+    /// A rendering thread: chunks of pages, each rendered by the server's code and written,
+    /// until none is left or another thread failed.
+    fn render_pages(&self, opts: &Options) -> Result<()> {
+        let build = self.open()?;
+        let total = self.paths.len() as u64;
+        let mut mine = Vec::new();
+        let mut made = std::collections::HashSet::new();
+        loop {
+            if self.failed.lock().expect("not poisoned").is_some() {
+                return Ok(());
+            }
+            let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= self.paths.len() {
+                break;
+            }
+            for path in &self.paths[start..(start + CHUNK).min(self.paths.len())] {
+                let page = render(&build, path)?;
+                let file = file_for(path);
+                let (entry, wrote) = put(self.dir, self.old, &mut made, &file, &page.body)?;
+                self.written.fetch_add(u64::from(wrote), Ordering::Relaxed);
+                mine.push((file, entry));
+            }
+            let d = self.done.fetch_add(CHUNK as u64, Ordering::Relaxed) + CHUNK as u64;
+            if let Some(p) = opts.progress {
+                p(d.min(total), total);
+            }
+        }
+        self.results.lock().expect("not poisoned").extend(mine);
+        Ok(())
+    }
+}
+
+/// A page of the mirror: the server's page, but for the two a mirror has of its own (its search
+/// page searches in the browser, and its 404 page is what a static host shows); an error for a
+/// page that does not render or is missing.
+fn render(build: &cablegate_publication::Publication, path: &str) -> Result<cablegate_site::Page> {
+    let page = match path {
+        "/404.html" => cablegate_site::mirror_not_found(build),
+        "/search.html" => cablegate_site::search::mirror_page(build)
+            .map_err(|e| Error::Render { path: path.to_owned(), message: e.to_string() })?,
+        _ => cablegate_site::render(build, path),
+    };
+    if page.status >= 500 || (page.status == 404 && path != "/404.html") {
+        return Err(Error::Render {
+            path: path.to_owned(),
+            message: format!("status {}: {}", page.status, String::from_utf8_lossy(&page.body)),
+        });
+    }
+    Ok(page)
+}
+
+/// Removes the files of the previous export that the new one does not have, and their folders
+/// when that leaves them empty; how many were removed.
+fn remove_stale(dir: &Path, old: &BTreeMap<String, FileEntry>, files: &BTreeMap<String, FileEntry>) -> Result<u64> {
+    let mut removed = 0;
+    for name in old.keys().filter(|k| !files.contains_key(*k)) {
+        let p = dir.join(name);
+        match std::fs::remove_file(&p) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Io { path: p, source }),
+        }
+        if let Some(parent) = p.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+    Ok(removed)
 }
 
 /// Writes one file of the mirror unless the previous manifest lists these very bytes and the file

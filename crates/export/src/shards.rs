@@ -81,6 +81,45 @@ type DocRow = (String, String, String, u32, u32);
 /// publish, by the same analyzer), renumbered by creation time and merged across fields; only
 /// the small details of each cable are read from its database.
 pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
+    let Documents { count, rows, doc_of, months, origins, classes } = documents(build)?;
+    let terms = terms(build, &doc_of)?;
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for (n, chunk) in rows.chunks(CHUNK).enumerate() {
+        out.push((format!("search/d/{n}.json"), serde_json::to_vec(chunk).expect("rows serialise")));
+    }
+    // the rows weigh tens of megabytes at full scale: gone before the terms are sorted
+    drop(rows);
+    let shards = write_shards(terms, count, &mut out);
+    let meta = Meta {
+        format: FORMAT,
+        build: build.manifest().number,
+        docs: count,
+        chunk: CHUNK,
+        shards,
+        months,
+        origins: &origins,
+        classes: &classes,
+    };
+    out.push(("search/meta.json".to_owned(), serde_json::to_vec(&meta).expect("meta serialises")));
+    Ok(out)
+}
+
+/// The mirror's documents: every cable by creation time, numbered so.
+struct Documents {
+    count: u32,
+    /// Each document's row of details.
+    rows: Vec<DocRow>,
+    /// A cable's document number, by its row id (the search index's key); `u32::MAX` for none.
+    doc_of: Vec<u32>,
+    /// `[YYYYMM, first document]` per month.
+    months: Vec<(u32, u32)>,
+    /// Origins and classifications by number (from 1; 0 for none).
+    origins: Vec<String>,
+    classes: Vec<String>,
+}
+
+/// Every cable of the build as a document of the mirror's index, by creation time.
+fn documents(build: &Publication) -> crate::Result<Documents> {
     let mut origins: Vec<String> = Vec::new();
     let mut classes: Vec<String> = Vec::new();
     let mut origin_ids: HashMap<String, u32> = HashMap::new();
@@ -114,9 +153,12 @@ pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
         rows.push((r.reference_id, r.subject.unwrap_or_default(), shown, o, c));
         doc += 1;
     })?;
-    let docs = doc;
+    Ok(Documents { count: doc, rows, doc_of, months, origins, classes })
+}
 
-    // every term of the index, under the mirror's name for it, with its document numbers
+/// Every term of the build's index under the mirror's name for it, with its document numbers
+/// (unsorted, repeated where several fields or segments hold a cable).
+fn terms(build: &Publication, doc_of: &[u32]) -> crate::Result<rustc_hash::FxHashMap<Box<str>, Vec<u32>>> {
     let index = build.search()?;
     let mut terms: rustc_hash::FxHashMap<Box<str>, Vec<u32>> = Default::default();
     let mut name = String::new();
@@ -150,12 +192,16 @@ pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
         read(F::Ref, "ref:", &lower)?;
     }
 
-    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    for (n, chunk) in rows.chunks(CHUNK).enumerate() {
-        out.push((format!("search/d/{n}.json"), serde_json::to_vec(chunk).expect("rows serialise")));
-    }
-    drop(rows);
+    Ok(terms)
+}
 
+/// The terms and their postings cut into shards of about `SHARD_BYTES`, pushed to `out`; the
+/// first term of each shard.
+fn write_shards(
+    terms: rustc_hash::FxHashMap<Box<str>, Vec<u32>>,
+    docs: u32,
+    out: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<String> {
     // terms in UTF-16 order, the order a browser compares strings in
     let mut sorted: Vec<(Box<str>, Vec<u32>)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
@@ -172,7 +218,7 @@ pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
         let p_deltas = deltas(&p);
         if shards.is_empty() || shard.len() >= SHARD_BYTES {
             if !shard.is_empty() {
-                flush(&mut shard, &shards, &mut out);
+                flush(&mut shard, &shards, out);
             }
             shards.push(term.to_string());
         }
@@ -194,20 +240,9 @@ pub fn files(build: &Publication) -> crate::Result<Vec<(String, Vec<u8>)>> {
         }
     }
     if !shard.is_empty() {
-        flush(&mut shard, &shards, &mut out);
+        flush(&mut shard, &shards, out);
     }
-    let meta = Meta {
-        format: FORMAT,
-        build: build.manifest().number,
-        docs,
-        chunk: CHUNK,
-        shards,
-        months,
-        origins: &origins,
-        classes: &classes,
-    };
-    out.push(("search/meta.json".to_owned(), serde_json::to_vec(&meta).expect("meta serialises")));
-    Ok(out)
+    shards
 }
 
 #[cfg(test)]

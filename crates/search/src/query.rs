@@ -183,6 +183,9 @@ enum Tok {
     },
 }
 
+/// The query's tokens. (One loop over the characters with one arm per kind of token, longer
+/// than most functions here: cut apart, each arm would need the cursor, the characters and the
+/// warnings passed to it, and the lexer would be harder to read, not easier.)
 fn lex(q: &str, warnings: &mut Vec<String>) -> Vec<Tok> {
     let chars: Vec<char> = q.chars().collect();
     let mut i = 0;

@@ -140,49 +140,62 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
         _ => req.uri().path().to_owned(),
     };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    match rendered(&state, number, path).await {
+        Ok(page) => respond(&page, if_none_match.as_deref()),
+        Err(response) => response,
+    }
+}
+
+/// The page at `path` of build `number`: from the cache, or rendered on a blocking thread (and
+/// kept, but for searches and errors); the response to send instead when the build cannot be
+/// read.
+async fn rendered(state: &AppState, number: u32, path: String) -> Result<Arc<Rendered>, Response> {
     let key = (number, path);
-    let page = match state.cache.get(&key) {
-        Some(p) => p,
-        None => {
-            let builds = state.builds.clone();
-            let path = key.1.clone();
-            let rendered = tokio::task::spawn_blocking(move || {
-                let started = std::time::Instant::now();
-                with_build(&builds, number, |b| {
-                    let page = cablegate_site::render(b, &path);
-                    let etag = format!("\"{number}-{}\"", &blake3::hash(&page.body).to_hex()[..16]);
-                    Rendered {
-                        status: page.status,
-                        content_type: page.content_type,
-                        location: page.location,
-                        body: bytes::Bytes::from(page.body),
-                        etag,
-                        last_modified: http_date(&b.manifest().made_at),
-                        render_ms: started.elapsed().as_secs_f64() * 1000.0,
-                    }
-                })
-            })
-            .await;
-            let page = match rendered {
-                Ok(Ok(p)) => Arc::new(p),
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "cannot open build {number}");
-                    return plain(StatusCode::SERVICE_UNAVAILABLE, "the build cannot be read; try again\n");
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "render task failed");
-                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
-                }
-            };
-            // searches are not cached: endless distinct queries would push the pages out
-            if page.status != 500 && !key.1.contains('?') {
-                state.cache.insert(key, page.clone());
+    if let Some(p) = state.cache.get(&key) {
+        return Ok(p);
+    }
+    let builds = state.builds.clone();
+    let path = key.1.clone();
+    let rendered = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        with_build(&builds, number, |b| {
+            let page = cablegate_site::render(b, &path);
+            let etag = format!("\"{number}-{}\"", &blake3::hash(&page.body).to_hex()[..16]);
+            Rendered {
+                status: page.status,
+                content_type: page.content_type,
+                location: page.location,
+                body: bytes::Bytes::from(page.body),
+                etag,
+                last_modified: http_date(&b.manifest().made_at),
+                render_ms: started.elapsed().as_secs_f64() * 1000.0,
             }
-            page
+        })
+    })
+    .await;
+    let page = match rendered {
+        Ok(Ok(p)) => Arc::new(p),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "cannot open build {number}");
+            return Err(plain(StatusCode::SERVICE_UNAVAILABLE, "the build cannot be read; try again\n"));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "render task failed");
+            return Err(plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"));
         }
     };
+    // searches are not cached: endless distinct queries would push the pages out
+    if page.status != 500 && !key.1.contains('?') {
+        state.cache.insert(key, page.clone());
+    }
+    Ok(page)
+}
+
+/// The response for a rendered page: 304 when the client holds it (`If-None-Match`), else the
+/// page, with its caching and security headers.
+fn respond(page: &Rendered, if_none_match: Option<&str>) -> Response {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = if status.is_success() && if_none_match.as_deref() == Some(page.etag.as_str()) {
+    let mut r = if status.is_success() && if_none_match == Some(page.etag.as_str()) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r

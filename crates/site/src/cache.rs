@@ -117,6 +117,39 @@ impl Cache {
     }
 }
 
+/// Origins, classifications and tags by number (a full-scale publication's 1.5 million tags
+/// of cables, as strings, weighed about 80 MB).
+#[derive(Default)]
+struct Names {
+    numbers: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    /// The number of `name`, given on first sight.
+    fn number(&mut self, name: String) -> u32 {
+        let next = self.names.len() as u32;
+        *self.numbers.entry(name).or_insert_with_key(|name| {
+            self.names.push(name.clone());
+            next
+        })
+    }
+}
+
+/// No origin or classification.
+const NONE: u32 = u32::MAX;
+
+/// A cable as the lists are made from it.
+struct ListRow {
+    id: i64,
+    created: Option<Box<str>>,
+    reference_id: Box<str>,
+    released: Box<str>,
+    origin: u32,
+    class: u32,
+    tags: Vec<u32>,
+}
+
 /// The order of every origin, classification and tag list of a publication (and of the origins'
 /// and tags' feeds), made in one pass over it and kept in its [`Cache`] as a page keeps the order
 /// of a list it reads. For a mirror, which renders every list: one statement a list, each reading
@@ -124,36 +157,10 @@ impl Cache {
 /// pass, two scans and two sorts, well under one. The orders are those of the statements:
 /// creation (released, for feeds) newest first, then reference id, which is unique; NULL last.
 pub fn prepare_lists(publication: &Publication) -> crate::Result<()> {
-    /// Origins, classifications and tags by number (a full-scale publication's 1.5 million tags
-    /// of cables, as strings, weighed about 80 MB).
-    #[derive(Default)]
-    struct Names {
-        numbers: HashMap<String, u32>,
-        names: Vec<String>,
-    }
-    impl Names {
-        fn number(&mut self, name: String) -> u32 {
-            let next = self.names.len() as u32;
-            *self.numbers.entry(name).or_insert_with_key(|name| {
-                self.names.push(name.clone());
-                next
-            })
-        }
-    }
-    const NONE: u32 = u32::MAX;
-    struct Row {
-        id: i64,
-        created: Option<Box<str>>,
-        reference_id: Box<str>,
-        released: Box<str>,
-        origin: u32,
-        class: u32,
-        tags: Vec<u32>,
-    }
     let (mut origins, mut classes, mut tags) = (Names::default(), Names::default(), Names::default());
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<ListRow> = Vec::new();
     publication.each_list_row(|r| {
-        rows.push(Row {
+        rows.push(ListRow {
             id: r.key,
             created: r.created.map(String::into_boxed_str),
             reference_id: r.reference_id.into_boxed_str(),
@@ -175,7 +182,7 @@ pub fn prepare_lists(publication: &Publication) -> crate::Result<()> {
     })?;
     drop(at);
     // each row's id, in `order`, into the lists of its origin, classification and tags
-    let lists_of = |order: &[&Row]| {
+    let lists_of = |order: &[&ListRow]| {
         let mut lists = (
             vec![Vec::new(); origins.names.len()],
             vec![Vec::new(); classes.names.len()],
@@ -200,7 +207,7 @@ pub fn prepare_lists(publication: &Publication) -> crate::Result<()> {
             cache.orders.insert((List::Of(kind, name.clone()), order), |ids| ids.len(), Arc::new(ids));
         }
     };
-    let mut order: Vec<&Row> = rows.iter().collect();
+    let mut order: Vec<&ListRow> = rows.iter().collect();
     // newest created first, no date last (SQLite's NULL is the least value)
     order.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.reference_id.cmp(&b.reference_id)));
     let (origin, class, tag) = lists_of(&order);

@@ -123,3 +123,73 @@ pub(super) fn captions(region: &str, banner: &str) -> Vec<String> {
 pub(crate) fn is_banner(line: &str) -> bool {
     BANNER.is_match(line)
 }
+
+/// Finds the banner and reads it into `out`: the first non-blank line, or one of the next two
+/// when the first is a date line (`Thursday, 07 March 2002, 10:13`); it may follow other text on
+/// its line (`Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305`). Some
+/// bodies carry a whole copy of the old text format first (id, date, reference id, origin,
+/// classification, then the routing lines): the body proper starts after them. Returns where
+/// the body goes on after the banner.
+pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<&str>) -> usize {
+    let mut pos = 0;
+    let head = &body.as_bytes()[..body.len().min(1500)];
+    if memmem::find(head, b"\nVZCZC").is_some() {
+        let (h, rest) = crate::split_telegram(body);
+        if !h.is_empty() && !rest.trim().is_empty() {
+            pos = h.len();
+        }
+    }
+    // Others start with a cut preview ("...."), then the same block without routing lines, then
+    // the whole text: the body proper starts at the first banner after the block.
+    let mut need_serial = false;
+    if pos == 0 {
+        let head = &body[..floor_char_boundary(body, body.len().min(1500))];
+        if let Some(m) = PREVIEW_BLOCK.find(head) {
+            // only the cable's own block: its reference id ends with the cable's serial
+            let id = m.as_str().trim_end().rsplit('\n').next().unwrap_or("");
+            let serial = id
+                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            if own_serial_hint.is_none_or(|s| serial.trim_start_matches('0') == s) {
+                pos = m.end();
+                need_serial = true;
+            }
+        }
+    }
+    let mut seen = 0;
+    for line in body[pos..].split_inclusive('\n') {
+        let t = line.trim();
+        pos += line.len();
+        if t.is_empty() {
+            continue;
+        }
+        if seen == 0 {
+            out.banner = Some(squeeze(t));
+        }
+        if need_serial && seen < 5 && !(t.bytes().any(|b| b.is_ascii_digit()) && BANNER.is_match(t)) {
+            // the block's origin, classification ("CONFIDENTIAL") and references lines are
+            // not the banner, which names the serial
+            seen += 1;
+            continue;
+        }
+        if let Some(m) = BANNER.captures(t) {
+            let Some(g) = m.get(1).or(m.get(2)) else { continue };
+            out.banner_level = meta::level_from_words(g.as_str());
+            let banner = &t[g.start()..];
+            out.banner = Some(squeeze(banner));
+            read_banner(out, banner);
+            break;
+        }
+        seen += 1;
+        if seen == 3 {
+            // no banner: the body starts at its first line
+            pos = body.len() - body.trim_start().len();
+            if let Some(first) = body[pos..].lines().next() {
+                out.banner = Some(squeeze(first));
+                pos += first.len();
+            }
+            break;
+        }
+    }
+    pos
+}

@@ -55,90 +55,24 @@ pub(crate) struct Body {
     pub markers: Vec<String>,
     pub redactions: usize,
 }
+
 pub(crate) fn resolve_refs(body: &Body, default_year: Option<u8>, own_id: &str) -> Vec<Reference> {
     body.ref_text.as_deref().map(|v| refs::parse(v, default_year, own_id)).unwrap_or_default()
 }
+
 /// The release's record block inside some bodies: the release's numbering, the creation date
 /// and the reference id, each on its line (`\n11329\n\n2003-10-10\n\n03THEHAGUE2597\n`).
 static PREVIEW_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\n[0-9]{1,6}\n+[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9:]{5,8})?\n+[0-9]{2}[0-9A-Z]{3,40}\n").unwrap()
 });
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Field {
-    Eo,
-    Tags,
-    Subject,
-    Ref,
-    ClassifiedBy,
-}
+
+/// Reads a body stage by stage, in reading order: the banner (`banner.rs`), the section markers
+/// (`markers.rs`), the preamble's fields (`preamble.rs`), then — at [`Depth::Full`] only — the
+/// paragraphs (`paragraphs.rs`), the summary and comments (`sections.rs`) and the signature.
 pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, warnings: &mut Vec<String>) -> Body {
     let mut out = Body { redactions: count_redactions(body), ..Body::default() };
 
-    // Banner: the first non-blank line, or one of the next two when the first is a date line
-    // (`Thursday, 07 March 2002, 10:13`); it may follow other text on its line
-    // (`Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305`).
-    // Some bodies carry a whole copy of the old text format first (id, date, reference id,
-    // origin, classification, then the routing lines): the body proper starts after them.
-    let mut pos = 0;
-    let head = &body.as_bytes()[..body.len().min(1500)];
-    if memmem::find(head, b"\nVZCZC").is_some() {
-        let (h, rest) = crate::split_telegram(body);
-        if !h.is_empty() && !rest.trim().is_empty() {
-            pos = h.len();
-        }
-    }
-    // Others start with a cut preview ("...."), then the same block without routing lines, then
-    // the whole text: the body proper starts at the first banner after the block.
-    let mut need_serial = false;
-    if pos == 0 {
-        let head = &body[..floor_char_boundary(body, body.len().min(1500))];
-        if let Some(m) = PREVIEW_BLOCK.find(head) {
-            // only the cable's own block: its reference id ends with the cable's serial
-            let id = m.as_str().trim_end().rsplit('\n').next().unwrap_or("");
-            let serial = id
-                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
-                .trim_start_matches(|c: char| c.is_ascii_alphabetic());
-            if own_serial_hint.is_none_or(|s| serial.trim_start_matches('0') == s) {
-                pos = m.end();
-                need_serial = true;
-            }
-        }
-    }
-    let mut seen = 0;
-    for line in body[pos..].split_inclusive('\n') {
-        let t = line.trim();
-        pos += line.len();
-        if t.is_empty() {
-            continue;
-        }
-        if seen == 0 {
-            out.banner = Some(squeeze(t));
-        }
-        if need_serial && seen < 5 && !(t.bytes().any(|b| b.is_ascii_digit()) && BANNER.is_match(t)) {
-            // the block's origin, classification ("CONFIDENTIAL") and references lines are
-            // not the banner, which names the serial
-            seen += 1;
-            continue;
-        }
-        if let Some(m) = BANNER.captures(t) {
-            let Some(g) = m.get(1).or(m.get(2)) else { continue };
-            out.banner_level = meta::level_from_words(g.as_str());
-            let banner = &t[g.start()..];
-            out.banner = Some(squeeze(banner));
-            read_banner(&mut out, banner);
-            break;
-        }
-        seen += 1;
-        if seen == 3 {
-            // no banner: the body starts at its first line
-            pos = body.len() - body.trim_start().len();
-            if let Some(first) = body[pos..].lines().next() {
-                out.banner = Some(squeeze(first));
-                pos += first.len();
-            }
-            break;
-        }
-    }
+    let pos = locate_banner(&mut out, body, own_serial_hint);
     if out.banner_level.is_none() {
         warnings.push("no classification banner at the start of the body".into());
     }
@@ -156,61 +90,12 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, war
     let first_par = find_paragraph_start(body, pos, window_end, 1);
     let fields_end = first_par.as_ref().map_or(window_end, |p| p.0);
     let window = &body[pos..fields_end];
-    let mut found: Vec<(Field, usize, usize)> = Vec::new(); // (field, marker start, value start)
-    for m in FIELD.find_iter(window) {
-        let text = m.as_str();
-        let lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '.').len();
-        let start = m.start() + lead;
-        let field = match text.as_bytes().get(lead) {
-            Some(b'E' | b'e') => Field::Eo,
-            Some(b'T') => Field::Tags,
-            Some(b'S') => Field::Subject,
-            Some(b'R') => Field::Ref,
-            Some(b'C' | b'c') => Field::ClassifiedBy,
-            _ => continue,
-        };
-        // the first occurrence of each field counts (a second "Classified By:" right after the
-        // first, as in "Classified By: Classified By: ...", is part of its value); REF sections
-        // may be several, and all count
-        if field != Field::Ref && found.iter().any(|f| f.0 == field) {
-            continue;
-        }
-        let value_start = if field == Field::Eo { start } else { m.end() };
-        found.push((field, start, value_start));
-    }
+    let found = find_fields(window);
     // Captions: the lines between the banner and the first field.
     let captions_end = found.first().map_or(window.len(), |f| f.1);
     out.captions = captions(&window[..captions_end], out.banner.as_deref().unwrap_or(""));
 
-    let mut last_field_end = 0;
-    for (k, &(field, _, start)) in found.iter().enumerate() {
-        let limit = found.get(k + 1).map_or(window.len(), |f| f.1);
-        let mut value = &window[start..limit];
-        value = match field {
-            Field::Eo => first_line(value),
-            Field::Ref | Field::Subject | Field::Tags | Field::ClassifiedBy => {
-                until_blank_line(value, field == Field::Ref)
-            }
-        };
-        last_field_end = last_field_end.max(start + value.len());
-        let value = strip_markers(value);
-        match field {
-            Field::Eo => read_eo(&mut out, &value),
-            Field::Tags => out.tags = tags(&value),
-            Field::Subject => out.subject = subject(&value),
-            Field::Ref => {
-                let v = value.trim();
-                if !v.is_empty() {
-                    let text = out.ref_text.get_or_insert_with(String::new);
-                    if !text.is_empty() {
-                        text.push('\n');
-                    }
-                    text.push_str(v);
-                }
-            }
-            Field::ClassifiedBy => read_classified_by(&mut out, &value),
-        }
-    }
+    let last_field_end = read_fields(&mut out, window, &found);
 
     if out.subject.is_none() {
         warnings.push("no SUBJECT line".into());
@@ -239,12 +124,14 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, war
     out.comment = comments(&out.paragraphs);
     out
 }
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
     }
     i
 }
+
 fn squeeze(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -255,6 +142,7 @@ fn squeeze(s: &str) -> String {
     }
     out
 }
+
 /// Maximal runs of six or more `X`: the release's `XXXXXXXXXXXX` (usually twelve; the site
 /// wrote 10 to 25) are redactions.
 pub(crate) fn count_redactions(text: &str) -> usize {

@@ -211,6 +211,80 @@ pub(super) fn read_classified_by(out: &mut Body, value: &str) {
     }
 }
 
+/// A field of the preamble.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) enum Field {
+    Eo,
+    Tags,
+    Subject,
+    Ref,
+    ClassifiedBy,
+}
+
+/// The fields of the preamble `window`, in order: (field, where its label starts, where its
+/// value starts).
+pub(super) fn find_fields(window: &str) -> Vec<(Field, usize, usize)> {
+    let mut found: Vec<(Field, usize, usize)> = Vec::new(); // (field, marker start, value start)
+    for m in FIELD.find_iter(window) {
+        let text = m.as_str();
+        let lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '.').len();
+        let start = m.start() + lead;
+        let field = match text.as_bytes().get(lead) {
+            Some(b'E' | b'e') => Field::Eo,
+            Some(b'T') => Field::Tags,
+            Some(b'S') => Field::Subject,
+            Some(b'R') => Field::Ref,
+            Some(b'C' | b'c') => Field::ClassifiedBy,
+            _ => continue,
+        };
+        // the first occurrence of each field counts (a second "Classified By:" right after the
+        // first, as in "Classified By: Classified By: ...", is part of its value); REF sections
+        // may be several, and all count
+        if field != Field::Ref && found.iter().any(|f| f.0 == field) {
+            continue;
+        }
+        let value_start = if field == Field::Eo { start } else { m.end() };
+        found.push((field, start, value_start));
+    }
+    found
+}
+
+/// Reads each field's value (up to the next field's label) into `out`; where the last value
+/// ends in `window`.
+pub(super) fn read_fields(out: &mut Body, window: &str, found: &[(Field, usize, usize)]) -> usize {
+    let mut last_field_end = 0;
+    for (k, &(field, _, start)) in found.iter().enumerate() {
+        let limit = found.get(k + 1).map_or(window.len(), |f| f.1);
+        let mut value = &window[start..limit];
+        value = match field {
+            Field::Eo => first_line(value),
+            Field::Ref | Field::Subject | Field::Tags | Field::ClassifiedBy => {
+                until_blank_line(value, field == Field::Ref)
+            }
+        };
+        last_field_end = last_field_end.max(start + value.len());
+        let value = strip_markers(value);
+        match field {
+            Field::Eo => read_eo(out, &value),
+            Field::Tags => out.tags = tags(&value),
+            Field::Subject => out.subject = subject(&value),
+            Field::Ref => {
+                let v = value.trim();
+                if !v.is_empty() {
+                    let text = out.ref_text.get_or_insert_with(String::new);
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(v);
+                }
+            }
+            Field::ClassifiedBy => read_classified_by(out, &value),
+        }
+    }
+
+    last_field_end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,76 @@
+//! The parse stage of an import: each new text parsed on a thread of its own, and checked
+//! against the texts the archive holds.
+
+use super::*;
+
+pub(crate) fn text_hash(header: &str, body: &str) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(header.as_bytes());
+    h.update(b"\0");
+    h.update(body.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// The parse stage: parse each new text. Returns its busy time.
+pub(super) fn parse_records(input: Receiver<Vec<Item>>, out: SyncSender<Vec<Work>>) -> Duration {
+    let mut busy = Duration::ZERO;
+    let mut batcher = Batcher::new(out);
+    for batch in input {
+        let t = Instant::now();
+        let mut works = Vec::with_capacity(batch.len());
+        for item in batch {
+            works.push(match item {
+                Item::Reject(r) => Work::Reject(r),
+                Item::Unchanged => Work::Unchanged,
+                Item::Record(mut record, hash) => {
+                    let meta = Meta {
+                        reference_id: Some(record.reference_id.trim()),
+                        created: record.created.as_deref(),
+                        classification: record.classification.as_deref(),
+                        origin: record.origin.as_deref(),
+                    };
+                    let header = std::mem::take(&mut record.header);
+                    let body = std::mem::take(&mut record.body);
+                    // the writer needs the text and the browse fields, not the paragraphs
+                    let cable = cablegate_cable::parse_with(&meta, header, body, cablegate_cable::Depth::Browse);
+                    Work::Store(Box::new(Parsed { record: *record, cable, hash }))
+                }
+            });
+        }
+        busy += t.elapsed();
+        for w in works {
+            if !batcher.push(w) {
+                return busy;
+            }
+        }
+    }
+    batcher.flush();
+    busy
+}
+
+/// Validates a record and hashes its text: a reject, `Unchanged` for a text the archive holds,
+/// or the record with its hash.
+pub(super) fn check(r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Item {
+    let bad = |r: &Record, reason: String| {
+        Item::Reject(Reject { file: r.file.to_path_buf(), location: r.location.clone(), reason })
+    };
+    let id = r.reference_id.trim();
+    if id.is_empty() {
+        return bad(&r, "empty reference id".into());
+    }
+    if refid::canonicalize(id).is_none() {
+        return bad(&r, format!("reference id {id:?} is not a valid id (year, station, serial)"));
+    }
+    if let Some(c) = r.created.as_deref().filter(|c| !c.trim().is_empty()) {
+        if meta::parse_timestamp(c).is_none() {
+            return bad(&r, format!("created {c:?} is not a possible date"));
+        }
+    }
+    let hash = text_hash(&r.header, &r.body);
+    let versions = known.entry(id.to_owned()).or_default();
+    if versions.contains(&hash) {
+        return Item::Unchanged;
+    }
+    versions.push(hash);
+    Item::Record(r, hash)
+}

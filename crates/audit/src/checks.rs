@@ -1,0 +1,112 @@
+//! The checks of a publication's own data, each returning what it found.
+
+use std::collections::{HashMap, HashSet};
+
+use cablegate_archive::redact::Redaction;
+use cablegate_archive::Archive;
+use cablegate_publication::Publication;
+
+use crate::detector::Detector;
+use crate::{AuditReport, Finding, Result};
+
+/// The publication's files are the ones its manifest lists, byte for byte.
+pub(crate) fn manifest_files(publication: &Publication) -> Result<Vec<Finding>> {
+    let mut found = Vec::new();
+    for (name, sha) in &publication.manifest().files {
+        let path = publication.dir().join(name);
+        if &cablegate_publication::write::sha256_file(&path)? != sha {
+            found.push(Finding::FileAltered { path });
+        }
+    }
+    Ok(found)
+}
+
+/// Every cable of the publication is released at its time: what is not is a finding (and the
+/// report counts the cables). Returns the published ids.
+pub(crate) fn cables_released(
+    archive: &Archive,
+    publication: &Publication,
+    report: &mut AuditReport,
+) -> Result<HashSet<String>> {
+    let m = publication.manifest();
+    let unreleased: HashSet<String> = archive.unreleased_at(&m.made_at)?.into_iter().collect();
+    let ids = publication.reference_ids()?;
+    for id in &ids {
+        if unreleased.contains(id) {
+            report.findings.push(Finding::NotReleased {
+                publication: m.number,
+                reference_id: id.clone(),
+                at: m.made_at.clone(),
+            });
+        }
+    }
+    report.cables = ids.len() as u64;
+    Ok(ids.into_iter().collect())
+}
+
+/// No redaction of one cable is left in any version of that cable's stored subject, header or
+/// body.
+pub(crate) fn per_cable_redactions(publication: &Publication, detector: &Detector) -> Result<Vec<Finding>> {
+    let mut found = Vec::new();
+    let database = publication.dir().join("build.sqlite");
+    for (r, re) in &detector.per_cable {
+        let id = r.cable.as_deref().unwrap_or_default();
+        for v in publication.stored_versions(id)? {
+            for (what, text) in [("subject", &v.subject), ("header", &v.header), ("body", &v.body)] {
+                if re.is_match(text.as_bytes()) {
+                    found.push(Finding::RedactedInTable {
+                        database: database.clone(),
+                        reference_id: id.to_owned(),
+                        version: v.version,
+                        what,
+                        text: r.text.clone(),
+                        redaction: r.id,
+                    });
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The search index holds the publication's cables, and no search for a redacted text finds
+/// one (a publication of layout 1 has no index to check).
+pub(crate) fn search_index(publication: &Publication, redactions: &[Redaction]) -> Result<Vec<Finding>> {
+    let index = match publication.search() {
+        Ok(index) => index,
+        Err(cablegate_publication::Error::NoSearch(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut found = Vec::new();
+    let dir = publication.dir().join(cablegate_publication::SEARCH_DIR);
+    let mut in_index = index.keys().map_err(cablegate_publication::Error::from)?;
+    in_index.sort_unstable();
+    let keys = publication.keys()?;
+    let in_publication: Vec<u64> = keys.iter().map(|(k, _)| *k).collect();
+    if in_index != in_publication {
+        found.push(Finding::IndexMismatch {
+            index: dir.clone(),
+            in_index: in_index.len(),
+            in_publication: in_publication.len(),
+        });
+    }
+    let ids: HashMap<u64, String> = keys.into_iter().collect();
+    for r in redactions {
+        let words: String = r.text.chars().filter(|&c| c != '"').collect();
+        let q = cablegate_search::parse(&format!("\"{words}\""));
+        let opts = cablegate_search::Options { limit: 1000, facets: false, ..Default::default() };
+        let hits = index.search(&q, &opts).map_err(cablegate_publication::Error::from)?.hits;
+        for hit in hits {
+            let rid = ids.get(&hit.key).cloned().unwrap_or_default();
+            if r.cable.as_deref().is_none_or(|c| c == rid) {
+                found.push(Finding::SearchFinds {
+                    index: dir.clone(),
+                    text: r.text.clone(),
+                    redaction: r.id,
+                    reference_id: rid,
+                });
+            }
+        }
+    }
+    Ok(found)
+}

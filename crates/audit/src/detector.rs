@@ -1,0 +1,130 @@
+//! What must not appear in any published byte: the text of every redaction, and fingerprints of
+//! the unreleased cables' texts.
+
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+use cablegate_archive::redact::{pattern, Redaction};
+use cablegate_archive::Archive;
+
+use crate::{AuditReport, Finding, Result};
+
+/// A redaction and the pattern that finds its text.
+pub(crate) type Matcher<'a> = (&'a Redaction, regex::bytes::Regex);
+
+/// What must not appear, and whose it is.
+pub(crate) struct Detector<'a> {
+    /// Redactions of every cable: found anywhere.
+    pub global: Vec<Matcher<'a>>,
+    /// Redactions of one cable: found in that cable's rows, and in files and pages named after it.
+    pub per_cable: Vec<Matcher<'a>>,
+    prints: Option<AhoCorasick>,
+    /// The unreleased cable each fingerprint is of.
+    owner: Vec<String>,
+}
+
+/// Fingerprints of a text: up to two excerpts of 48 bytes of letters, digits, spaces and simple
+/// punctuation (so that HTML escaping cannot hide them), from the middle of the body.
+fn fingerprints(body: &str) -> Vec<String> {
+    const LEN: usize = 48;
+    let b = body.as_bytes();
+    let ok = |c: u8| c.is_ascii_alphanumeric() || c == b' ' || c == b',' || c == b'.';
+    let mut out = Vec::new();
+    for frac in [2usize, 3] {
+        let mut i = b.len() * (frac - 1) / frac;
+        while i + LEN <= b.len() && out.len() < 2 {
+            let w = &b[i..i + LEN];
+            let letters = w.iter().filter(|c| c.is_ascii_alphabetic()).count();
+            if w.iter().all(|&c| ok(c)) && letters >= 30 && !w.windows(3).any(|x| x.eq_ignore_ascii_case(b"xxx")) {
+                out.push(String::from_utf8_lossy(w).into_owned());
+                break;
+            }
+            i += 1;
+            if i > b.len() * frac.min(3) / (frac + 1) + 4096 {
+                break;
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+impl<'a> Detector<'a> {
+    /// The detector of `redactions` and of the cables unreleased at `at`, less the excerpts that
+    /// released cables share (boilerplate, repeated paragraphs prove nothing); counts what it looks
+    /// for in the report.
+    pub(crate) fn new(
+        archive: &Archive,
+        redactions: &'a [Redaction],
+        released: &HashSet<String>,
+        at: &str,
+        report: &mut AuditReport,
+    ) -> Result<Detector<'a>> {
+        let compile = |r: &'a Redaction| {
+            let re = regex::bytes::RegexBuilder::new(&pattern(&r.text))
+                .case_insensitive(true)
+                .build()
+                .expect("escaped literals");
+            (r, re)
+        };
+        let global = redactions.iter().filter(|r| r.cable.is_none()).map(compile).collect();
+        let per_cable = redactions.iter().filter(|r| r.cable.is_some()).map(compile).collect();
+        let mut prints: Vec<String> = Vec::new();
+        let mut owner: Vec<String> = Vec::new();
+        for id in archive.unreleased_at(at)? {
+            report.unreleased += 1;
+            if let Some((_, body)) = archive.current_text(&id)? {
+                for p in fingerprints(&body) {
+                    prints.push(p);
+                    owner.push(id.clone());
+                }
+            }
+        }
+        if !prints.is_empty() {
+            let ac = AhoCorasick::new(&prints).expect("fingerprints form an automaton");
+            let mut shared = vec![false; prints.len()];
+            for id in released {
+                if let Some((header, body)) = archive.current_text(id)? {
+                    for text in [header, body] {
+                        for mat in ac.find_overlapping_iter(text.as_bytes()) {
+                            shared[mat.pattern().as_usize()] = true;
+                        }
+                    }
+                }
+            }
+            let keep: Vec<usize> = (0..prints.len()).filter(|&i| !shared[i]).collect();
+            prints = keep.iter().map(|&i| prints[i].clone()).collect();
+            owner = keep.iter().map(|&i| owner[i].clone()).collect();
+        }
+        report.fingerprints = prints.len() as u64;
+        let prints = (!prints.is_empty()).then(|| AhoCorasick::new(&prints).expect("fingerprints form an automaton"));
+        Ok(Detector { global, per_cable, prints, owner })
+    }
+
+    /// Findings in `bytes` (at `offset` in `place`); per-cable redactions count where `name`
+    /// (a file name or URL, upper-cased) names their cable.
+    pub(crate) fn scan(&self, place: &str, name: &str, bytes: &[u8], offset: u64) -> Vec<Finding> {
+        let mut found = Vec::new();
+        let mine = self.per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c)));
+        for (r, re) in self.global.iter().chain(mine) {
+            for mat in re.find_iter(bytes) {
+                found.push(Finding::RedactedText {
+                    place: place.to_owned(),
+                    offset: offset + mat.start() as u64,
+                    text: r.text.clone(),
+                    redaction: r.id,
+                });
+            }
+        }
+        if let Some(ac) = &self.prints {
+            for mat in ac.find_iter(bytes) {
+                found.push(Finding::UnreleasedText {
+                    place: place.to_owned(),
+                    offset: offset + mat.start() as u64,
+                    reference_id: self.owner[mat.pattern().as_usize()].clone(),
+                });
+            }
+        }
+        found
+    }
+}

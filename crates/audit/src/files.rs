@@ -1,0 +1,87 @@
+//! Every byte of the publication's files, and of what was made from it (an export), through the
+//! detector.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use cablegate_publication::Publication;
+
+use crate::detector::Detector;
+use crate::{Error, Finding, Result};
+
+/// Calls `f` with the file's bytes in overlapping chunks (so a match across a chunk edge is seen)
+/// and the offset of each chunk.
+fn scan_file(path: &Path, overlap: usize, mut f: impl FnMut(&[u8], u64)) -> std::io::Result<u64> {
+    const CHUNK: usize = 32 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; CHUNK + overlap];
+    let mut keep = 0usize;
+    let mut offset = 0u64;
+    let mut total = 0u64;
+    loop {
+        let mut filled = keep;
+        while filled < buf.len() {
+            let n = file.read(&mut buf[filled..])?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        total += (filled - keep) as u64;
+        if filled == keep {
+            break;
+        }
+        f(&buf[..filled], offset);
+        if filled < buf.len() {
+            break;
+        }
+        keep = overlap.min(filled);
+        buf.copy_within(filled - keep..filled, 0);
+        offset += (filled - keep) as u64;
+    }
+    Ok(total)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            walk(&e.path(), out)?;
+        } else {
+            out.push(e.path());
+        }
+    }
+    Ok(())
+}
+
+/// Scans every file of the publication and of `extra` (files, or folders walked): the files
+/// read, their bytes, and what was found, each file's findings once and in order.
+pub(crate) fn scan(
+    publication: &Publication,
+    extra: &[PathBuf],
+    detector: &Detector,
+) -> Result<(u64, u64, Vec<Finding>)> {
+    let mut files = publication.files();
+    for e in extra {
+        if e.is_dir() {
+            walk(e, &mut files).map_err(|source| Error::Io { path: e.clone(), source })?;
+        } else {
+            files.push(e.clone());
+        }
+    }
+    let (mut count, mut bytes) = (0, 0);
+    let mut findings = Vec::new();
+    for file in files {
+        count += 1;
+        let name = file.file_name().map(|n| n.to_string_lossy().to_ascii_uppercase()).unwrap_or_default();
+        let place = file.display().to_string();
+        let mut found: Vec<Finding> = Vec::new();
+        bytes += scan_file(&file, 4096, |chunk, offset| found.extend(detector.scan(&place, &name, chunk, offset)))
+            .map_err(|source| Error::Io { path: file.clone(), source })?;
+        // in the order of what they say, as a reader compares them
+        found.sort_by_cached_key(ToString::to_string);
+        found.dedup();
+        findings.extend(found);
+    }
+    Ok((count, bytes, findings))
+}
