@@ -2,21 +2,12 @@
 //! the cable pages' "Appears in these articles" and the list of articles.
 
 use rusqlite::params;
-use serde::Serialize;
 
 use crate::{Archive, Error, Result};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Article {
-    pub id: i64,
-    pub url: String,
-    pub title: String,
-    pub outlet: String,
-    /// `YYYY-MM-DD`
-    pub date: String,
-    /// Reference ids as published.
-    pub cables: Vec<String>,
-}
+/// A press article and the cables it draws on: the archive records it as a publication shows
+/// it.
+pub use cablegate_publication::ArticleRecord as Article;
 
 impl Archive {
     /// Records an article and the cables it draws on (each must be in the archive).

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use cablegate_cable::Meta;
 use cablegate_publication::{
-    ArticleRecord, CatalogEntry, Counts, LogEntry, Manifest, PublicCable, PublicVersion, PublicationWriter,
-    ReleaseEvent,
+    CatalogEntry, Counts, LogEntry, Manifest, PublicCable, PublicVersion, PublicationWriter, ReleaseEvent,
 };
 use rusqlite::params;
 
@@ -122,14 +121,7 @@ impl Archive {
         // the public catalogue, the release history and the press coverage
         writer.catalog(self.catalog_entries()?)?;
         writer.release_log(self.release_events(&rows, &at)?)?;
-        writer.articles(self.articles()?.into_iter().map(|a| ArticleRecord {
-            id: a.id,
-            url: a.url,
-            title: a.title,
-            outlet: a.outlet,
-            date: a.date,
-            cables: a.cables,
-        }))?;
+        writer.articles(self.articles()?)?;
         let total: i64 =
             self.conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
         let counts = Counts { total: total as u64, added, changed, withdrawn };
@@ -174,11 +166,7 @@ impl Archive {
                         version: r.get(0)?,
                         seen_at: r.get(1)?,
                         released: r.get(2)?,
-                        at: Location {
-                            pack: r.get(3)?,
-                            offset: r.get::<_, i64>(4)? as u64,
-                            length: r.get::<_, i64>(5)? as u64,
-                        },
+                        at: Location::from_row(r, 3)?,
                     })
                 })
                 .map_err(sql)?

@@ -68,16 +68,7 @@ impl Archive {
                 "SELECT v.pack, v.offset, v.length FROM versions v JOIN cables c ON c.id = v.cable_id
                  WHERE c.reference_id = ?1 AND v.version = c.current_version",
             )
-            .and_then(|mut s| {
-                s.query_row([reference_id], |r| {
-                    Ok(crate::texts::Location {
-                        pack: r.get(0)?,
-                        offset: r.get::<_, i64>(1)? as u64,
-                        length: r.get::<_, i64>(2)? as u64,
-                    })
-                })
-                .optional()
-            })
+            .and_then(|mut s| s.query_row([reference_id], |r| crate::texts::Location::from_row(r, 0)).optional())
             .map_err(|e| self.sql(e))?;
         let Some(at) = at else { return Ok(None) };
         let texts = self.texts_dir();
@@ -245,13 +236,7 @@ impl Archive {
             .query_row(
                 "SELECT pack, offset, length FROM versions WHERE cable_id = ?1 AND version = ?2",
                 params![rowid, version],
-                |r| {
-                    Ok(crate::texts::Location {
-                        pack: r.get(0)?,
-                        offset: r.get::<_, i64>(1)? as u64,
-                        length: r.get::<_, i64>(2)? as u64,
-                    })
-                },
+                |r| crate::texts::Location::from_row(r, 0),
             )
             .optional()
             .map_err(|e| self.sql(e))?;

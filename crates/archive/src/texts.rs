@@ -28,6 +28,17 @@ pub struct Location {
     pub length: u64,
 }
 
+impl Location {
+    /// The location in columns `at`, `at + 1`, `at + 2` of a row (pack, offset, length).
+    pub(crate) fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Location> {
+        Ok(Location {
+            pack: r.get(at)?,
+            offset: r.get::<_, i64>(at + 1)? as u64,
+            length: r.get::<_, i64>(at + 2)? as u64,
+        })
+    }
+}
+
 pub(crate) fn pack_path(dir: &Path, pack: i64) -> PathBuf {
     dir.join(format!("pack-{pack:06}.dat"))
 }

@@ -440,14 +440,13 @@ impl Publication {
         self.all_for("SELECT tag, count(*) FROM tags GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?1", n, key_count)
     }
 
-    /// Every released cable with its number of versions, in the order they were published.
-    pub fn cables_with_versions(&self) -> Result<Vec<CableVersions>> {
-        let mut out = Vec::new();
+    /// Every released cable with its number of versions, in the order they were published, given
+    /// to `each` as it is read.
+    pub fn each_cable_with_versions(&self, mut each: impl FnMut(CableVersions)) -> Result<()> {
         self.each("SELECT reference_id, created, versions FROM cables ORDER BY id", |r| {
-            out.push(CableVersions { link: CableLink::from_row(r, 0)?, versions: r.get(2)? });
+            each(CableVersions { link: CableLink::from_row(r, 0)?, versions: r.get(2)? });
             Ok(())
-        })?;
-        Ok(out)
+        })
     }
 
     /// Every released cable as lists are made from it, in no particular order.

@@ -124,13 +124,15 @@ pub struct LogEntry {
 }
 
 /// A press article and the cables it draws on, as the archive records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ArticleRecord {
     pub id: i64,
     pub url: String,
     pub title: String,
     pub outlet: String,
+    /// `YYYY-MM-DD`
     pub date: String,
+    /// Reference ids as published.
     pub cables: Vec<String>,
 }
 

@@ -86,7 +86,9 @@ impl Page {
 /// Every page of a publication's site that a static mirror holds, as paths from the root (see
 /// [`Route::all`]).
 pub fn paths(publication: &Publication) -> Result<Vec<String>> {
-    Ok(Route::all(publication)?.iter().map(Route::href).collect())
+    let mut out = Vec::new();
+    Route::each(publication, |r| out.push(r.href()))?;
+    Ok(out)
 }
 
 /// Renders the page at `path` (from the site's root: `/`, `/index.html`, `/cable/…`), which may

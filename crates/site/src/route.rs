@@ -215,9 +215,17 @@ impl Route {
     /// site reaches, feeds, the JSON API, the stylesheet. Not the redirects (`/cable/REFID`) nor
     /// the pages of a query (`/search.html?q=…`).
     pub fn all(publication: &Publication) -> crate::Result<Vec<Route>> {
-        let mut out: Vec<Route> = FIXED.to_vec();
+        let mut out = Vec::new();
+        Route::each(publication, |r| out.push(r))?;
+        Ok(out)
+    }
+
+    /// [`all`](Route::all), one route at a time, in the same order, none kept (a full-scale
+    /// publication has 625,000 of them).
+    pub fn each(publication: &Publication, mut f: impl FnMut(Route)) -> crate::Result<()> {
+        FIXED.iter().cloned().for_each(&mut f);
         for kind in ListKind::ALL {
-            out.push(Route::Index(kind));
+            f(Route::Index(kind));
             let mut seen = std::collections::HashSet::new();
             for value in publication.list_values(kind)? {
                 let key = Route::list_key(kind, &value.value);
@@ -226,15 +234,15 @@ impl Route {
                     continue;
                 }
                 for page in 0..value.count.div_ceil(PAGE_SIZE).max(1) {
-                    out.push(Route::List { kind, key: key.clone(), page });
-                    out.push(Route::ApiList { kind, key: key.clone(), page });
+                    f(Route::List { kind, key: key.clone(), page });
+                    f(Route::ApiList { kind, key: key.clone(), page });
                 }
                 if kind.has_feeds() {
-                    out.push(Route::Feed { kind, key });
+                    f(Route::Feed { kind, key });
                 }
             }
         }
-        for cable in publication.cables_with_versions()? {
+        publication.each_cable_with_versions(|cable| {
             let Route::Cable { year, month, id } =
                 Route::cable(&cable.link.reference_id, cable.link.created.as_deref())
             else {
@@ -242,13 +250,13 @@ impl Route {
             };
             for a in 1..cable.versions {
                 for b in a + 1..=cable.versions {
-                    out.push(Route::Diff { year: year.clone(), month: month.clone(), id: id.clone(), a, b });
+                    f(Route::Diff { year: year.clone(), month: month.clone(), id: id.clone(), a, b });
                 }
             }
-            out.push(Route::Cable { year, month, id: id.clone() });
-            out.push(Route::ApiCable { id });
-        }
-        Ok(out)
+            f(Route::Cable { year, month, id: id.clone() });
+            f(Route::ApiCable { id });
+        })?;
+        Ok(())
     }
 }
 
