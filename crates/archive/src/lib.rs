@@ -14,6 +14,7 @@ pub mod release;
 pub mod schema;
 pub mod texts;
 
+use cablegate_publication::IoAt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -54,6 +55,12 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl From<cablegate_publication::PathIo> for Error {
+    fn from(e: cablegate_publication::PathIo) -> Self {
+        Error::Io { path: e.path, source: e.source }
+    }
+}
+
 /// The archive in a data folder.
 pub struct Archive {
     conn: Connection,
@@ -69,7 +76,7 @@ impl Archive {
     /// Opens the archive in `data_dir`, creating the folder and the archive if needed and
     /// migrating an older schema to the current one.
     pub fn open(data_dir: &Path) -> Result<Archive> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::Io { path: data_dir.to_owned(), source })?;
+        std::fs::create_dir_all(data_dir).at(data_dir)?;
         Self::open_file(&Self::file_in(data_dir), schema::CURRENT)
     }
 

@@ -1,6 +1,7 @@
 //! `publish`: make a build from the archive — the released cables at a moment, every version's
 //! text redacted, the current one parsed — and make it current.
 
+use cablegate_publication::IoAt;
 use std::collections::HashMap;
 
 use cablegate_cable::Meta;
@@ -79,7 +80,7 @@ impl Archive {
         let started = std::time::Instant::now();
         let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
         let builds = cablegate_publication::publications_dir(data_dir);
-        std::fs::create_dir_all(&builds).map_err(|source| Error::Io { path: builds.clone(), source })?;
+        std::fs::create_dir_all(&builds).at(&builds)?;
         let number = self.next_number(&builds)?;
         let redactor = Redactor::new(&self.redactions()?);
         let rows = self.released_at(&at)?;
@@ -102,7 +103,7 @@ impl Archive {
         let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
         let (mut added, mut changed) = (0u64, 0u64);
         for item in rx {
-            let (public, hash) = item.map_err(|source| Error::Io { path: texts.clone(), source })?;
+            let (public, hash) = item.at(&texts)?;
             let id = public.cable.reference_id.clone();
             match last.get(&id) {
                 None => added += 1,

@@ -1,5 +1,6 @@
 //! Reading the archive: statistics, one cable, its versions, and diffs between them.
 
+use cablegate_publication::IoAt;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -72,7 +73,7 @@ impl Archive {
             .map_err(|e| self.sql(e))?;
         let Some(at) = at else { return Ok(None) };
         let texts = self.texts_dir();
-        crate::texts::read(&texts, at).map(Some).map_err(|source| Error::Io { path: texts, source })
+        Ok(Some(crate::texts::read(&texts, at).at(texts)?))
     }
 
     /// Checks the archive whole: SQLite's own integrity check, every cable has its current

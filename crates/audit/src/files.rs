@@ -1,13 +1,14 @@
 //! Every byte of the publication's files, and of what was made from it (an export), through the
 //! detector.
 
+use cablegate_publication::IoAt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use cablegate_publication::Publication;
 
 use crate::detector::Detector;
-use crate::{Error, Finding, Result};
+use crate::{Finding, Result};
 
 /// Calls `f` with the file's bytes in overlapping chunks (so a match across a chunk edge is seen)
 /// and the offset of each chunk.
@@ -64,7 +65,7 @@ pub(crate) fn scan(
     let mut files = publication.files();
     for e in extra {
         if e.is_dir() {
-            walk(e, &mut files).map_err(|source| Error::Io { path: e.clone(), source })?;
+            walk(e, &mut files).at(e)?;
         } else {
             files.push(e.clone());
         }
@@ -77,7 +78,7 @@ pub(crate) fn scan(
         let place = file.display().to_string();
         let mut found: Vec<Finding> = Vec::new();
         bytes += scan_file(&file, 4096, |chunk, offset| found.extend(detector.scan(&place, &name, chunk, offset)))
-            .map_err(|source| Error::Io { path: file.clone(), source })?;
+            .at(&file)?;
         // in the order of what they say, as a reader compares them
         found.sort_by_cached_key(ToString::to_string);
         found.dedup();

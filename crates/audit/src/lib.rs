@@ -34,6 +34,12 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl From<cablegate_publication::PathIo> for Error {
+    fn from(e: cablegate_publication::PathIo) -> Self {
+        Error::Io { path: e.path, source: e.source }
+    }
+}
+
 /// One thing the audit found that must not be there, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {

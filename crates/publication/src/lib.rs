@@ -70,6 +70,32 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// An I/O error and the file or folder it was about: what [`IoAt::at`] makes of an
+/// `io::Result`, for any error type that can say it (this crate's, the archive's, the audit's).
+#[derive(Debug)]
+pub struct PathIo {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+impl From<PathIo> for Error {
+    fn from(e: PathIo) -> Self {
+        Error::Io { path: e.path, source: e.source }
+    }
+}
+
+/// `.at(&path)?` on an `io::Result`: the error names the path (and `?` makes it the caller's
+/// error), instead of a `map_err` closure at every call.
+pub trait IoAt<T> {
+    fn at(self, path: impl AsRef<Path>) -> std::result::Result<T, PathIo>;
+}
+
+impl<T> IoAt<T> for std::io::Result<T> {
+    fn at(self, path: impl AsRef<Path>) -> std::result::Result<T, PathIo> {
+        self.map_err(|source| PathIo { path: path.as_ref().to_owned(), source })
+    }
+}
+
 /// What a build says about itself (`manifest.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Manifest {
@@ -108,7 +134,7 @@ pub fn list(builds: &Path) -> Result<Vec<u32>> {
         Err(source) => return Err(Error::Io { path: builds.to_owned(), source }),
     };
     for e in entries {
-        let e = e.map_err(|source| Error::Io { path: builds.to_owned(), source })?;
+        let e = e.at(builds)?;
         let name = e.file_name();
         let name = name.to_string_lossy();
         if name.len() == 6 && name.bytes().all(|b| b.is_ascii_digit()) && e.path().join("manifest.json").exists() {
@@ -147,12 +173,12 @@ pub fn remove(builds: &Path, number: u32) -> Result<()> {
     if !dir.exists() {
         return Err(Error::NoSuchBuild(number));
     }
-    std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })
+    Ok(std::fs::remove_dir_all(&dir).at(dir)?)
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let text = std::fs::read_to_string(&path).at(&path)?;
     let m: Manifest = serde_json::from_str(&text).map_err(|source| Error::Json { path: path.clone(), source })?;
     if !(OLDEST_FORMAT..=FORMAT).contains(&m.format) {
         return Err(Error::Format { path, found: m.format });

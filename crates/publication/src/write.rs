@@ -1,5 +1,6 @@
 //! Writing a build: into a temporary folder, renamed into place when whole.
 
+use crate::IoAt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -170,9 +171,9 @@ impl PublicationWriter {
     pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<PublicationWriter> {
         let tmp = builds.join(format!(".tmp-{number:06}"));
         if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+            std::fs::remove_dir_all(&tmp).at(&tmp)?;
         }
-        std::fs::create_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+        std::fs::create_dir_all(&tmp).at(&tmp)?;
         let path = tmp.join("build.sqlite");
         let sql = |source| Error::Sqlite { path: path.clone(), source };
         let conn = Connection::open(&path).map_err(sql)?;
@@ -354,10 +355,9 @@ impl PublicationWriter {
             .spawn(move || -> Result<std::collections::BTreeMap<String, String>> {
                 index.finish()?;
                 let mut files = std::collections::BTreeMap::new();
-                let entries =
-                    std::fs::read_dir(&search).map_err(|source| Error::Io { path: search.clone(), source })?;
+                let entries = std::fs::read_dir(&search).at(&search)?;
                 for e in entries {
-                    let e = e.map_err(|source| Error::Io { path: search.clone(), source })?;
+                    let e = e.at(&search)?;
                     let name = e.file_name().to_string_lossy().into_owned();
                     // tantivy's lock files are not part of the index
                     if name.starts_with('.') {
@@ -365,9 +365,7 @@ impl PublicationWriter {
                     }
                     let path = e.path();
                     files.insert(format!("{SEARCH_DIR}/{name}"), sha256_file(&path)?);
-                    std::fs::File::open(&path)
-                        .and_then(|f| f.sync_all())
-                        .map_err(|source| Error::Io { path, source })?;
+                    std::fs::File::open(&path).and_then(|f| f.sync_all()).at(path)?;
                 }
                 Ok(files)
             })
@@ -385,7 +383,7 @@ impl PublicationWriter {
             self.conn.close().map_err(|(_, e)| sql(e))?;
             let path = self.tmp.join("build.sqlite");
             let sha = sha256_file(&path)?;
-            std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(|source| Error::Io { path, source })?;
+            std::fs::File::open(&path).and_then(|f| f.sync_all()).at(path)?;
             Ok(sha)
         })();
         let mut files = search_job.join().expect("the search indexer does not panic")?;
@@ -404,9 +402,9 @@ impl PublicationWriter {
         };
         let mpath = self.tmp.join("manifest.json");
         std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).expect("a manifest serialises") + "\n")
-            .map_err(|source| Error::Io { path: mpath.clone(), source })?;
+            .at(&mpath)?;
         let dest = publication_dir(&self.builds, self.number);
-        std::fs::rename(&self.tmp, &dest).map_err(|source| Error::Io { path: dest.clone(), source })?;
+        std::fs::rename(&self.tmp, &dest).at(&dest)?;
         Ok(manifest)
     }
 }

@@ -14,6 +14,7 @@
 //! A text the archive already holds (as any version of that cable) is "unchanged" and costs only
 //! reading and hashing: a second import of the same file writes nothing.
 
+use cablegate_publication::IoAt;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -208,8 +209,7 @@ impl Archive {
         // 2 MB cache: with it, SQLite spills pages to the WAL mid-transaction and reads them back
         self.conn.pragma_update(None, "cache_size", -262_144).map_err(|e| self.sql(e))?;
         let texts = self.texts_dir();
-        let mut pack = crate::texts::PackWriter::open(&self.conn, &texts)
-            .map_err(|source| Error::Io { path: texts.clone(), source })?;
+        let mut pack = crate::texts::PackWriter::open(&self.conn, &texts).at(&texts)?;
         let pack_err = |source| Error::Io { path: texts.clone(), source };
         let mut tx = self.conn.transaction().map_err(|source| Error::Sqlite { path: self.path.clone(), source })?;
         let path = self.path.clone();

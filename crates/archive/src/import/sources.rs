@@ -3,6 +3,7 @@
 //! it cannot read, in batches.
 
 use super::*;
+use cablegate_publication::IoAt;
 
 /// Finds the inputs: files as given, folders walked for cable pages (`REFID.html`; a mirror's
 /// other pages, the listings and the index, are skipped and counted). Returns the sources and
@@ -11,7 +12,7 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<Source>, u64)> {
     let mut out = Vec::new();
     let mut skipped = 0;
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let meta = std::fs::metadata(path).at(path)?;
         if meta.is_dir() {
             let mut pages = Vec::new();
             walk_pages(path, &mut pages)?;
@@ -33,11 +34,11 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<Source>, u64)> {
 }
 
 pub(super) fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    let entries = std::fs::read_dir(dir).at(dir)?;
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let entry = entry.at(dir)?;
         let path = entry.path();
-        let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
+        let kind = entry.file_type().at(&path)?;
         if kind.is_dir() {
             walk_pages(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "html" || e == "htm") {
@@ -61,9 +62,7 @@ pub fn detect(path: &Path) -> Result<Format> {
         return Ok(Format::Html);
     }
     let mut head = [0u8; 512];
-    let n = crate::open_maybe_gz(path)
-        .and_then(|mut r| r.read(&mut head))
-        .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let n = crate::open_maybe_gz(path).and_then(|mut r| r.read(&mut head)).at(path)?;
     match head[..n].iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'"') => Ok(Format::Csv),
         Some(b'{') => Ok(Format::Jsonl),
