@@ -193,3 +193,27 @@ pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<
     }
     pos
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of `text`, read whole.
+    fn body(text: &str) -> Body {
+        parse(text, None, Depth::Full, &mut vec![])
+    }
+    #[test]
+    fn captions_and_fields_run_together() {
+        let b = body(
+            "C O N F I D E N T I A L SECTION 01 OF 02 TRIPOLI 000230\n\nNOFORN\nSIPDIS\n\nDEPT FOR NEA/MAG; COMMERCE FOR NATE MASON E.O. 12958: DECL: 3/13/2018\n\nTAGS: ECIN ECON\n\nSUBJECT: LIBYA MAKES PROGRESS ON BANKING REFORM REF: TRIPOLI 126\n\nCLASSIFIED BY: Chris Stevens, Charge. REASON: 1.4 (e)\n\n1. (C) Summary: Text. End Summary.",
+        );
+        assert_eq!(b.captions, ["NOFORN", "SIPDIS"]);
+        assert_eq!(b.declassify_on.as_deref(), Some("2018-03-13"));
+        assert_eq!(b.tags, ["ECIN", "ECON"]);
+        assert_eq!(b.subject.as_deref(), Some("LIBYA MAKES PROGRESS ON BANKING REFORM"));
+        assert_eq!(b.ref_text.as_deref(), Some("TRIPOLI 126"));
+        assert_eq!(b.classified_by.as_deref(), Some("Chris Stevens, Charge"));
+        assert_eq!(b.summary.as_deref(), Some("Text."));
+        assert_eq!(b.section, Some(Section { number: 1, of: 2 }));
+    }
+}

@@ -131,3 +131,18 @@ pub(super) fn remove_ranges(text: &str, offset: usize, ranges: &[std::ops::Range
     out.push_str(&text[at - offset..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_found_and_left_out() {
+        let body = "S E C R E T SECTION 01 OF 05 LONDON 000923\n\nSUBJECT: X\n\n6. (S/NF)  Moussavi is unknown to Iranians who came of age after  LONDON 00000923  002.2 OF 005   his years.\n";
+        let mut w = vec![];
+        let b = parse(body, Some("923"), Depth::Full, &mut w);
+        assert_eq!(b.markers, ["LONDON 00000923 002.2 OF 005"]);
+        assert_eq!(b.paragraphs[0].text, "Moussavi is unknown to Iranians who came of age after his years.");
+        assert_eq!(b.section, Some(Section { number: 1, of: 5 }));
+    }
+}

@@ -165,3 +165,23 @@ pub(super) fn clean_text(s: &str, offset: usize, markers: &[std::ops::Range<usiz
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of `text`, read whole.
+    fn body(text: &str) -> Body {
+        parse(text, None, Depth::Full, &mut vec![])
+    }
+    #[test]
+    fn paragraphs_keep_sub_paragraphs_and_skip_numbers_in_text() {
+        let b = body(
+            "CONFIDENTIAL STATE 1\nSUBJECT: X\n\n1. (C) First.\n  A. sub one\n  B. sub two\n2.5 million is not a paragraph\n\n2.(SBU) Second.\n\n7. Not next.\n3. (C//NF) Third.",
+        );
+        let got: Vec<_> = b.paragraphs.iter().map(|p| (p.number, p.marking.as_deref())).collect();
+        assert_eq!(got, [(Some(1), Some("C")), (Some(2), Some("SBU")), (Some(3), Some("C//NF"))]);
+        assert!(b.paragraphs[0].text.contains("B. sub two\n2.5 million"));
+        assert!(b.paragraphs[1].text.contains("7. Not next."));
+    }
+}

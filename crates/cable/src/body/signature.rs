@@ -151,3 +151,26 @@ pub(super) fn signature(body: &str) -> (Vec<String>, Option<usize>) {
     }
     (Vec::new(), None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of `text`, read whole.
+    fn body(text: &str) -> Body {
+        parse(text, None, Depth::Full, &mut vec![])
+    }
+    #[test]
+    fn signatures() {
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nVAN VOORST\n").signed_by, ["VAN VOORST"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nRICE\n\nNNNN\n\nEnd Cable Text").signed_by, ["RICE"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text. End Comment.\n\nMurphy").signed_by, ["Murphy"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Website: XXXXXXXXXXXX LEBARON").signed_by, ["LEBARON"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\nSMITH/JONES\n CONFIDENTIAL\n>").signed_by, ["SMITH", "JONES"]);
+        assert!(body("SECRET STATE 1\n\n1. (S) Text ends here.").signed_by.is_empty());
+        assert!(body("SECRET STATE 1\n\n1. (S) Text.\n\nEND SUMMARY").signed_by.is_empty());
+        // the signer is not part of the last paragraph's text
+        let b = body("SECRET STATE 1\n\n1. (S) Text.\n\nLEBARON\n");
+        assert_eq!(b.paragraphs[0].text, "Text.");
+    }
+}
