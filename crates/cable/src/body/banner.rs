@@ -198,10 +198,6 @@ pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<
 mod tests {
     use super::*;
 
-    /// The body of `text`, read whole.
-    fn body(text: &str) -> Body {
-        parse(text, None, Depth::Full, &mut vec![])
-    }
     #[test]
     fn captions_and_fields_run_together() {
         let b = body(

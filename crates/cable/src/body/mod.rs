@@ -173,6 +173,12 @@ pub(crate) fn count_redactions(text: &str) -> usize {
     n
 }
 
+/// The body of `text`, read whole: what the stages' tests check against.
+#[cfg(test)]
+fn body(text: &str) -> Body {
+    parse(text, None, Depth::Full, &mut vec![])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

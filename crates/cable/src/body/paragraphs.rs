@@ -170,10 +170,6 @@ pub(super) fn clean_text(s: &str, offset: usize, markers: &[std::ops::Range<usiz
 mod tests {
     use super::*;
 
-    /// The body of `text`, read whole.
-    fn body(text: &str) -> Body {
-        parse(text, None, Depth::Full, &mut vec![])
-    }
     #[test]
     fn paragraphs_keep_sub_paragraphs_and_skip_numbers_in_text() {
         let b = body(

@@ -357,10 +357,6 @@ mod tests {
             assert_eq!(b.declassify_on.as_deref(), decl, "{input}");
         }
     }
-    /// The body of `text`, read whole.
-    fn body(text: &str) -> Body {
-        parse(text, None, Depth::Full, &mut vec![])
-    }
     #[test]
     fn every_ref_section_counts() {
         let b = body("SECRET STATE 1\nSUBJECT: X\nREF: A. STATE 1234\n\nB. STATE 5678\n\nClassified By: X\n\nREFTEL: LONDON 9\n\n1. (S) Text.");

@@ -160,10 +160,6 @@ pub(super) fn opens_with(text: &str, word: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// The body of `text`, read whole.
-    fn body(text: &str) -> Body {
-        parse(text, None, Depth::Full, &mut vec![])
-    }
     #[test]
     fn comments_inline_and_as_sections() {
         let b = body("SECRET STATE 1\nSUBJECT: X\n\n1. (S) Text (Comment: inline one. End Comment.) more.\n\n2. (C) Comment: the section\ngoes on.\n\n3. (C) Still comment. End Comment.\n\n4. (U) After.");

@@ -156,10 +156,6 @@ pub(super) fn signature(body: &str) -> (Vec<String>, Option<usize>) {
 mod tests {
     use super::*;
 
-    /// The body of `text`, read whole.
-    fn body(text: &str) -> Body {
-        parse(text, None, Depth::Full, &mut vec![])
-    }
     #[test]
     fn signatures() {
         assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nVAN VOORST\n").signed_by, ["VAN VOORST"]);
