@@ -136,7 +136,7 @@ async fn page(State(state): State<AppState>, req: Request) -> Response {
     }
     // searches read the query string; other pages ignore it
     let path = match req.uri().query() {
-        Some(q) if cablegate_site::Route::parse(req.uri().path()).reads_query() => format!("{}?{q}", req.uri().path()),
+        Some(q) if cablegate_site::Route::path_reads_query(req.uri().path()) => format!("{}?{q}", req.uri().path()),
         _ => req.uri().path().to_owned(),
     };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);

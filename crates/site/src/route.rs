@@ -102,20 +102,8 @@ impl Route {
     /// The route of a path from the site's root, without its query string.
     pub fn parse(path: &str) -> Route {
         let path = if path.is_empty() { "/" } else { path };
-        match path {
-            "/search" | "/search.html" => return Route::Search,
-            "/search.atom" => return Route::SearchFeed,
-            "/api/search" | "/api/search.json" => return Route::SearchApi,
-            "/" | "/index.html" => return Route::Home,
-            "/feed.atom" => return Route::LatestFeed,
-            "/api/openapi.json" => return Route::OpenApi,
-            "/api/stats.json" => return Route::ApiStats,
-            "/releases.html" => return Route::Releases,
-            "/stats.html" => return Route::Stats,
-            "/help.html" => return Route::Help,
-            "/articles.html" => return Route::Articles,
-            "/static/cablegate.css" => return Route::Stylesheet,
-            _ => {}
+        if let Some(route) = Route::fixed(path) {
+            return route;
         }
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let kind = |folder: &str| ListKind::from_folder(folder);
@@ -158,6 +146,32 @@ impl Route {
             }
             _ => Route::NotFound,
         }
+    }
+
+    /// The route of one of the paths that no publication's data decides (`/search`, `/help.html`,
+    /// …), without allocating: what a server asks of every request.
+    pub fn fixed(path: &str) -> Option<Route> {
+        Some(match path {
+            "/search" | "/search.html" => Route::Search,
+            "/search.atom" => Route::SearchFeed,
+            "/api/search" | "/api/search.json" => Route::SearchApi,
+            "/" | "/index.html" => Route::Home,
+            "/feed.atom" => Route::LatestFeed,
+            "/api/openapi.json" => Route::OpenApi,
+            "/api/stats.json" => Route::ApiStats,
+            "/releases.html" => Route::Releases,
+            "/stats.html" => Route::Stats,
+            "/help.html" => Route::Help,
+            "/articles.html" => Route::Articles,
+            "/static/cablegate.css" => Route::Stylesheet,
+            _ => return None,
+        })
+    }
+
+    /// Whether the page at `path` reads the query string: only searches do, and they are all
+    /// [fixed](Route::fixed) paths.
+    pub fn path_reads_query(path: &str) -> bool {
+        Route::fixed(path).is_some_and(|r| r.reads_query())
     }
 
     /// The route of a cable's page, from its published id and creation time.
