@@ -6,14 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use cablegate_archive::release::{parse_time, Selection};
-use cablegate_archive::Archive;
+use cablegate_archive::{Archive, Timestamp};
 
 use super::{thousands, DataDir};
 
-fn time_arg(at: &Option<String>) -> anyhow::Result<String> {
+fn time_arg(at: &Option<String>) -> anyhow::Result<Timestamp> {
     match at {
         Some(t) => parse_time(t).with_context(|| format!("--at {t:?} is not a time (use \"YYYY-MM-DD HH:MM\")")),
-        None => Ok(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+        None => Ok(Timestamp::from_system(std::time::SystemTime::now())),
     }
 }
 
@@ -191,7 +191,7 @@ pub struct PublishArgs {
 pub fn publish(data: DataDir, args: PublishArgs) -> anyhow::Result<ExitCode> {
     let mut archive = Archive::open(&data.path)?;
     let at = args.at.as_ref().map(|_| time_arg(&args.at)).transpose()?;
-    let s = archive.publish(&data.path, at.as_deref())?;
+    let s = archive.publish(&data.path, at.as_ref())?;
     let m = &s.manifest;
     if args.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &s)?;

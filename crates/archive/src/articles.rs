@@ -37,7 +37,7 @@ impl Archive {
         tx.execute(
             "INSERT INTO articles (url, title, outlet, date, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (url) DO UPDATE SET title = excluded.title, outlet = excluded.outlet, date = excluded.date",
-            params![url, title.trim(), outlet.trim(), day, crate::now_iso()],
+            params![url, title.trim(), outlet.trim(), day, crate::now().as_str()],
         )
         .map_err(sql)?;
         let id: i64 = tx.query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| r.get(0)).map_err(sql)?;

@@ -145,9 +145,21 @@ impl Archive {
     }
 }
 
+pub use cablegate_cable::Timestamp;
 pub use cablegate_formats::open_maybe_gz;
+use rusqlite::types::Type;
 
-/// Now, as ISO 8601 in UTC to the second.
-pub(crate) fn now_iso() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+/// Now, to the second.
+pub(crate) fn now() -> Timestamp {
+    Timestamp::from_system(std::time::SystemTime::now())
+}
+
+/// A time column of the archive (NULL or a [`Timestamp`]); other text is a damaged archive.
+pub(crate) fn time_opt(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Option<Timestamp>> {
+    Timestamp::from_stored(r.get(at)?).map_err(|e| rusqlite::Error::FromSqlConversionFailure(at, Type::Text, e.into()))
+}
+
+/// A time column of the archive that is never NULL.
+pub(crate) fn time(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Timestamp> {
+    time_opt(r, at)?.ok_or(rusqlite::Error::InvalidColumnType(at, "a time".into(), Type::Null))
 }

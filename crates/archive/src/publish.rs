@@ -12,7 +12,7 @@ use rusqlite::params;
 
 use crate::redact::Redactor;
 use crate::texts::Location;
-use crate::{Archive, Error, Result};
+use crate::{time, time_opt, Archive, Error, Result, Timestamp};
 
 /// What `publish` did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -25,16 +25,16 @@ struct Row {
     rowid: i64,
     reference_id: String,
     release_number: Option<i64>,
-    created: Option<String>,
+    created: Option<Timestamp>,
     classification: Option<String>,
     origin: Option<String>,
-    released: String,
-    released_latest: Option<String>,
+    released: Timestamp,
+    released_latest: Option<Timestamp>,
 }
 
 impl Archive {
     /// The cables public at `at`, by reference id.
-    fn released_at(&self, at: &str) -> Result<Vec<Row>> {
+    fn released_at(&self, at: &Timestamp) -> Result<Vec<Row>> {
         let mut s = self
             .conn
             .prepare(
@@ -46,16 +46,16 @@ impl Archive {
             )
             .map_err(|e| self.sql(e))?;
         let rows = s
-            .query_map([at], |r| {
+            .query_map([at.as_str()], |r| {
                 Ok(Row {
                     rowid: r.get(0)?,
                     reference_id: r.get(1)?,
                     release_number: r.get(2)?,
-                    created: r.get(3)?,
+                    created: time_opt(r, 3)?,
                     classification: r.get(4)?,
                     origin: r.get(5)?,
-                    released: r.get(6)?,
-                    released_latest: r.get(7)?,
+                    released: time(r, 6)?,
+                    released_latest: time_opt(r, 7)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
@@ -63,7 +63,7 @@ impl Archive {
     }
 
     /// The reference ids of cables the archive holds that are not public at `at`.
-    pub fn unreleased_at(&self, at: &str) -> Result<Vec<String>> {
+    pub fn unreleased_at(&self, at: &Timestamp) -> Result<Vec<String>> {
         let mut s = self
             .conn
             .prepare(
@@ -71,14 +71,14 @@ impl Archive {
                  AND r.released_at <= ?1 AND (r.withdrawn_at IS NULL OR r.withdrawn_at > ?1))",
             )
             .map_err(|e| self.sql(e))?;
-        let rows = s.query_map([at], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        let rows = s.query_map([at.as_str()], |r| r.get(0)).map_err(|e| self.sql(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
     }
 
     /// Publishes a build of the archive as of `at` (default: now) and makes it current.
-    pub fn publish(&mut self, data_dir: &std::path::Path, at: Option<&str>) -> Result<PublishSummary> {
+    pub fn publish(&mut self, data_dir: &std::path::Path, at: Option<&Timestamp>) -> Result<PublishSummary> {
         let started = std::time::Instant::now();
-        let at = at.map(str::to_owned).unwrap_or_else(crate::now_iso);
+        let at = at.cloned().unwrap_or_else(crate::now);
         let builds = cablegate_publication::publications_dir(data_dir);
         std::fs::create_dir_all(&builds).at(&builds)?;
         let number = self.next_number(&builds)?;
@@ -165,7 +165,7 @@ impl Archive {
                 .query_map([row.rowid], |r| {
                     Ok(PlannedVersion {
                         version: r.get(0)?,
-                        seen_at: r.get(1)?,
+                        seen_at: time(r, 1)?,
                         released: r.get(2)?,
                         at: Location::from_row(r, 3)?,
                     })
@@ -207,7 +207,7 @@ impl Archive {
 
     /// The release history as of `at`: when each released cable was added and re-issued, and
     /// when cables were withdrawn.
-    fn release_events(&self, rows: &[Row], at: &str) -> Result<Vec<LogEntry>> {
+    fn release_events(&self, rows: &[Row], at: &Timestamp) -> Result<Vec<LogEntry>> {
         let sql = |e| self.sql(e);
         let mut events: Vec<LogEntry> = Vec::new();
         for row in rows {
@@ -225,7 +225,7 @@ impl Archive {
             )
             .map_err(sql)?;
         let gone = s
-            .query_map([at], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map([at.as_str()], |r| Ok((time(r, 0)?, r.get::<_, String>(1)?)))
             .map_err(sql)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
@@ -242,7 +242,7 @@ impl Archive {
     fn record_publication(
         &mut self,
         number: u32,
-        at: &str,
+        at: &Timestamp,
         manifest: &Manifest,
         counts: Counts,
         held: &[(String, Vec<u8>)],
@@ -254,7 +254,7 @@ impl Archive {
             "INSERT INTO builds (number, made_at, released, added, changed, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 number,
-                at,
+                at.as_str(),
                 manifest.released as i64,
                 counts.added as i64,
                 counts.changed as i64,
@@ -276,7 +276,7 @@ impl Archive {
 /// One version of a released cable's text, and where it is.
 struct PlannedVersion {
     version: u32,
-    seen_at: String,
+    seen_at: Timestamp,
     released: Option<String>,
     at: Location,
 }

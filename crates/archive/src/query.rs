@@ -4,7 +4,7 @@ use cablegate_publication::IoAt;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::{Archive, Error, Result};
+use crate::{time, time_opt, Archive, Error, Result, Timestamp};
 
 /// `cablegate stats`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -29,7 +29,7 @@ pub struct CableInfo {
     pub reference_id: String,
     pub canonical_id: String,
     pub release_number: Option<i64>,
-    pub created: Option<String>,
+    pub created: Option<Timestamp>,
     pub classification: Option<String>,
     pub origin: Option<String>,
     pub subject: Option<String>,
@@ -41,8 +41,9 @@ pub struct CableInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionInfo {
     pub version: u32,
-    pub seen_at: String,
+    pub seen_at: Timestamp,
     pub source: String,
+    /// The release's own stamp for this text, as its site printed it (`2010-12-04 01:01`).
     pub released: Option<String>,
     /// BLAKE3 of header, NUL, body, in hex.
     pub hash: String,
@@ -187,7 +188,7 @@ impl Archive {
                         reference_id: r.get(0)?,
                         canonical_id: r.get(1)?,
                         release_number: r.get(2)?,
-                        created: r.get(3)?,
+                        created: time_opt(r, 3)?,
                         classification: r.get(4)?,
                         origin: r.get(5)?,
                         subject: r.get(6)?,
@@ -218,7 +219,7 @@ impl Archive {
                 let hash: Vec<u8> = r.get(4)?;
                 Ok(VersionInfo {
                     version: r.get(0)?,
-                    seen_at: r.get(1)?,
+                    seen_at: time(r, 1)?,
                     source: r.get(2)?,
                     released: r.get(3)?,
                     hash: hash.iter().map(|b| format!("{b:02x}")).collect(),

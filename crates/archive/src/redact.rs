@@ -21,7 +21,8 @@ pub struct Redaction {
     /// The cable it applies to; `None` for every cable.
     pub cable: Option<String>,
     pub note: Option<String>,
-    pub added_at: String,
+    /// When it was added; `None` for one not stored.
+    pub added_at: Option<crate::Timestamp>,
 }
 
 /// The pattern for one redaction: its words, escaped, with any white space between them.
@@ -98,7 +99,7 @@ impl Archive {
         self.conn
             .execute(
                 "INSERT INTO redactions (text, cable_id, note, added_at) VALUES (?1, ?2, ?3, ?4)",
-                params![text.trim(), cable_id, note, crate::now_iso()],
+                params![text.trim(), cable_id, note, crate::now().as_str()],
             )
             .map_err(|e| self.sql(e))?;
         Ok(self.conn.last_insert_rowid())
@@ -114,7 +115,13 @@ impl Archive {
             .map_err(|e| self.sql(e))?;
         let rows = s
             .query_map([], |r| {
-                Ok(Redaction { id: r.get(0)?, text: r.get(1)?, cable: r.get(2)?, note: r.get(3)?, added_at: r.get(4)? })
+                Ok(Redaction {
+                    id: r.get(0)?,
+                    text: r.get(1)?,
+                    cable: r.get(2)?,
+                    note: r.get(3)?,
+                    added_at: crate::time_opt(r, 4)?,
+                })
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
@@ -134,7 +141,7 @@ mod tests {
     use super::*;
 
     fn r(text: &str, cable: Option<&str>) -> Redaction {
-        Redaction { id: 0, text: text.into(), cable: cable.map(Into::into), note: None, added_at: String::new() }
+        Redaction { id: 0, text: text.into(), cable: cable.map(Into::into), note: None, added_at: None }
     }
 
     #[test]

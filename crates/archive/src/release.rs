@@ -5,11 +5,10 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use cablegate_cable::meta;
 use rusqlite::{params, params_from_iter, OptionalExtension};
 use serde::Serialize;
 
-use crate::{Archive, Error, Result};
+use crate::{Archive, Error, Result, Timestamp};
 
 /// Which cables `release` marks.
 #[derive(Debug, Clone, Default)]
@@ -38,13 +37,13 @@ pub struct ReleaseSummary {
 
 /// Parses the times the commands take (`YYYY-MM-DD HH:MM`, `YYYY-MM-DD`, ISO 8601) into the
 /// archive's form, `YYYY-MM-DDTHH:MM:00Z`.
-pub fn parse_time(s: &str) -> Option<String> {
-    meta::parse_timestamp(s).map(|d| d.iso())
+pub fn parse_time(s: &str) -> Option<Timestamp> {
+    Timestamp::parse(s)
 }
 
 impl Archive {
     /// Marks the selected cables public from `at` (ISO 8601).
-    pub fn release(&mut self, selection: &Selection, at: &str) -> Result<ReleaseSummary> {
+    pub fn release(&mut self, selection: &Selection, at: &Timestamp) -> Result<ReleaseSummary> {
         let mut summary = ReleaseSummary::default();
         let mut ids: Vec<i64> = Vec::new();
         for id in &selection.ids {
@@ -107,11 +106,11 @@ impl Archive {
             for id in ids {
                 let existing: Option<(String, Option<String>)> =
                     get.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(sql)?;
-                let keep = matches!(&existing, Some((when, None)) if when.as_str() <= at);
+                let keep = matches!(&existing, Some((when, None)) if when.as_str() <= at.as_str());
                 if keep {
                     summary.unchanged += 1;
                 } else {
-                    put.execute(params![id, at]).map_err(sql)?;
+                    put.execute(params![id, at.as_str()]).map_err(sql)?;
                     summary.released += 1;
                 }
             }
@@ -165,7 +164,7 @@ impl Archive {
                     continue;
                 };
                 let latest = latest.filter(|l| *l != first);
-                put.execute(params![rowid, first, latest]).map_err(sql)?;
+                put.execute(params![rowid, first.as_str(), latest.as_deref()]).map_err(sql)?;
                 summary.released += 1;
             }
         }
@@ -174,11 +173,11 @@ impl Archive {
     }
 
     /// Takes a cable out of every build made from `at` on.
-    pub fn withdraw(&mut self, id: &str, at: &str) -> Result<()> {
+    pub fn withdraw(&mut self, id: &str, at: &Timestamp) -> Result<()> {
         let rowid = self.find_rowid(id)?.ok_or_else(|| Error::NoSuchCable(id.trim().to_owned()))?;
         let n = self
             .conn
-            .execute("UPDATE releases SET withdrawn_at = ?2 WHERE cable_id = ?1", params![rowid, at])
+            .execute("UPDATE releases SET withdrawn_at = ?2 WHERE cable_id = ?1", params![rowid, at.as_str()])
             .map_err(|e| self.sql(e))?;
         if n == 0 {
             return Err(Error::NotReleased(id.trim().to_owned()));

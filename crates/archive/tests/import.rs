@@ -289,3 +289,37 @@ fn the_real_corpus_and_all_its_versions() {
     let c = a.load_catalog(&shared.join("full-release-ids.csv.gz")).unwrap();
     assert_eq!((c.total, c.held), (251_287, 6717));
 }
+
+/// When a text was seen orders a cable's versions, so the archive keeps it in one form: an
+/// ISO 8601 `seen_at` keeps its seconds, another readable form is brought to ISO 8601, and one
+/// that is no time is a reject naming the line, where it used to be stored as given.
+#[test]
+fn seen_at_is_stored_as_iso_8601_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("versions.jsonl");
+    let line = |id: &str, seen: &str| {
+        format!(
+            r#"{{"reference_id":"{id}","versions":[{{"seen_at":"{seen}","header":"H","body":"S E C R E T LONDON 1"}}]}}"#
+        )
+    };
+    std::fs::write(
+        &jsonl,
+        [
+            line("09LONDON1", "2010-12-04T18:15:39Z"),
+            line("09LONDON2", "2010-12-04 18:15"),
+            line("09LONDON3", "yesterday"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let mut a = Archive::open(&dir.path().join("data")).unwrap();
+    let s = import(&mut a, &[jsonl]);
+    assert_eq!(s.imported, 2, "{:?}", s.rejects);
+    assert_eq!(s.rejects.len(), 1);
+    assert_eq!(
+        (s.rejects[0].location.as_str(), s.rejects[0].reason.as_str()),
+        ("line 3", r#"seen_at "yesterday" is not a time"#)
+    );
+    assert_eq!(a.versions("09LONDON1").unwrap()[0].seen_at, "2010-12-04T18:15:39Z");
+    assert_eq!(a.versions("09LONDON2").unwrap()[0].seen_at, "2010-12-04T18:15:00Z");
+}

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
 use cablegate_archive::redact::{pattern, Redaction};
-use cablegate_archive::Archive;
+use cablegate_archive::{Archive, Timestamp};
 
 use crate::{AuditReport, Finding, Result};
 
@@ -57,7 +57,7 @@ impl<'a> Detector<'a> {
         archive: &Archive,
         redactions: &'a [Redaction],
         released: &HashSet<String>,
-        at: &str,
+        at: &Timestamp,
         report: &mut AuditReport,
     ) -> Result<Detector<'a>> {
         let compile = |r: &'a Redaction| {

@@ -16,7 +16,7 @@ mod files;
 use std::path::{Path, PathBuf};
 
 use cablegate_archive::Archive;
-use cablegate_publication::Publication;
+use cablegate_publication::{Publication, Timestamp};
 use serde::Serialize;
 
 /// What can stop an audit (a finding does not: it is reported).
@@ -46,7 +46,7 @@ pub enum Finding {
     /// A file of the publication whose bytes are not the ones its manifest hashes.
     FileAltered { path: PathBuf },
     /// A cable in the publication that was not released at its time.
-    NotReleased { publication: u32, reference_id: String, at: String },
+    NotReleased { publication: u32, reference_id: String, at: Timestamp },
     /// Redacted text in a cable's stored text (`what`: subject, header or body).
     RedactedInTable {
         database: PathBuf,
@@ -109,10 +109,10 @@ impl Serialize for Finding {
 }
 
 /// What an audit checked and found.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
     pub build: u32,
-    pub made_at: String,
+    pub made_at: Timestamp,
     pub files: u64,
     pub bytes: u64,
     /// Cables in the publication, each checked to be released at its time.
@@ -148,7 +148,18 @@ pub fn audit(archive: &Archive, data_dir: &Path, opts: &Options) -> Result<Audit
     let publications = cablegate_publication::publications_dir(data_dir);
     let publication = Publication::open(&publications, opts.number)?;
     let m = publication.manifest().clone();
-    let mut report = AuditReport { build: m.number, made_at: m.made_at.clone(), ..AuditReport::default() };
+    let mut report = AuditReport {
+        build: m.number,
+        made_at: m.made_at.clone(),
+        files: 0,
+        bytes: 0,
+        cables: 0,
+        unreleased: 0,
+        fingerprints: 0,
+        redactions: 0,
+        pages: 0,
+        findings: Vec::new(),
+    };
 
     report.findings.extend(checks::manifest_files(&publication)?);
     let released = checks::cables_released(archive, &publication, &mut report)?;

@@ -21,8 +21,10 @@ mod model;
 pub mod refid;
 mod refs;
 pub mod tags;
+mod time;
 
 pub use model::{Cable, Level, Paragraph, Precedence, Recipient, Reference, Section};
+pub use time::{NotATime, Timestamp};
 
 /// What the release says about a cable outside its text (the CSV's columns, a page's top box).
 #[derive(Debug, Clone, Copy, Default)]
@@ -100,7 +102,7 @@ pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Ca
     Cable {
         reference_id,
         canonical_id,
-        created: created.map(|d| d.iso()),
+        created: created.map(Timestamp::from),
         classification,
         level,
         handling,
@@ -108,7 +110,7 @@ pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Ca
         transmission_id: h.transmission_id,
         routing: h.routing,
         precedence: h.precedence,
-        dtg: h.dtg.map(|d| d.iso()),
+        dtg: h.dtg.map(Timestamp::from),
         from: h.from,
         to: h.to,
         info: h.info,

@@ -14,7 +14,7 @@ pub struct Cable {
     /// The corrected reference id (`08MANAMA492`); equal to `reference_id` when that was right.
     pub canonical_id: String,
     /// Creation time, ISO 8601 in UTC (`2009-04-20T16:45:00Z`).
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// The classification label as released (`SECRET//NOFORN`).
     pub classification: Option<String>,
     /// The classification level (`SECRET`).
@@ -30,7 +30,7 @@ pub struct Cable {
     /// Message precedence from the date-time group line.
     pub precedence: Option<Precedence>,
     /// The date-time group as ISO 8601 (`P 201645Z APR 09` gives `2009-04-20T16:45:00Z`).
-    pub dtg: Option<String>,
+    pub dtg: Option<crate::Timestamp>,
     /// The `FM` line's sender(s).
     pub from: Vec<Recipient>,
     /// The `TO` recipients.

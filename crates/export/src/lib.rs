@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use cablegate_publication::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -70,8 +71,8 @@ pub struct FileEntry {
 pub struct Manifest {
     pub format: u32,
     pub build: u32,
-    /// The build's time (ISO 8601).
-    pub made_at: String,
+    /// The build's time.
+    pub made_at: Timestamp,
     /// Cables in the build, and in the whole collection.
     pub released: u64,
     pub total: u64,

@@ -6,11 +6,9 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::path::Path;
 
-use cablegate_archive::release::Selection;
-use cablegate_archive::{Archive, ImportOptions};
 use cablegate_export::{export, read_manifest, verify, Options};
 
-use cablegate_testkit::{demo, repo};
+use cablegate_testkit::{demo, Setup};
 
 struct Server(std::process::Child, u16);
 
@@ -173,16 +171,13 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
 
 #[test]
 fn an_incremental_export_rewrites_only_what_changed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let mut a = Archive::open(&data).unwrap();
-    a.import(&[repo("fixtures/cables.csv")], &ImportOptions::default()).unwrap();
-    a.load_catalog(&repo("fixtures/catalog.csv")).unwrap();
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
-    a.withdraw("00HARARE5461", "2011-06-01T00:00:00Z").unwrap();
-    a.publish(&data, Some("2011-02-01T00:00:00Z")).unwrap();
-    let builds = cablegate_publication::publications_dir(&data);
-    let mirror = tmp.path().join("mirror");
+    let s = Setup::fixtures()
+        .in_folder("data")
+        .release_all("2011-01-01T00:00:00Z")
+        .withdraw("00HARARE5461", "2011-06-01T00:00:00Z")
+        .publish("2011-02-01T00:00:00Z");
+    let builds = s.publications();
+    let mirror = s.dir.path().join("mirror");
     let first = export(&builds, None, &mirror, &Options { threads: 1, progress: None }).unwrap();
     let before = read_manifest(&mirror).unwrap();
     assert!(mirror.join("cable/2000/09/00HARARE5461.html").exists());
@@ -192,7 +187,7 @@ fn an_incremental_export_rewrites_only_what_changed() {
     assert_eq!((again.written, again.unchanged, again.removed), (0, first.files, 0));
 
     // a later build: one cable withdrawn
-    a.publish(&data, Some("2011-07-01T00:00:00Z")).unwrap();
+    let _s = s.publish("2011-07-01T00:00:00Z");
     let stamp = std::fs::metadata(mirror.join("cable/2009/04/09LONDON923.html")).unwrap().modified().unwrap();
     let next = export(&builds, None, &mirror, &Options::default()).unwrap();
     let after = read_manifest(&mirror).unwrap();

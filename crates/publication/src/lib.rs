@@ -26,6 +26,8 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use cablegate_cable::Timestamp;
+use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -102,7 +104,7 @@ pub struct Manifest {
     pub format: u32,
     pub number: u32,
     /// The moment the build shows the archive as of (ISO 8601): cables released after it wait.
-    pub made_at: String,
+    pub made_at: Timestamp,
     /// Cables in the build.
     pub released: u64,
     /// Cables in the collection's catalogue (the "251,287" of "N / 251,287"); 0 without one.
@@ -191,8 +193,8 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 pub struct Listed {
     pub reference_id: String,
     pub subject: Option<String>,
-    pub created: Option<String>,
-    pub released: String,
+    pub created: Option<Timestamp>,
+    pub released: Timestamp,
     pub classification: Option<String>,
     pub origin: Option<String>,
 }
@@ -214,17 +216,17 @@ fn immutable_uri(path: &Path) -> String {
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub reference_id: String,
-    pub created: Option<String>,
+    pub created: Option<Timestamp>,
     pub classification: Option<String>,
     pub origin: Option<String>,
-    pub released: String,
+    pub released: Timestamp,
     pub header: String,
     pub body: String,
 }
 
 impl Stored {
     /// The cable parsed, and when it was released.
-    pub fn parse(self) -> (cablegate_cable::Cable, String) {
+    pub fn parse(self) -> (cablegate_cable::Cable, Timestamp) {
         let meta = cablegate_cable::Meta {
             reference_id: Some(&self.reference_id),
             created: self.created.as_deref(),
@@ -248,7 +250,7 @@ pub struct Publication {
     /// The cable [`cable_released`](Self::cable_released) read last, parsed, by row id: a mirror
     /// writes a cable's page and its JSON one after the other, and would otherwise parse it twice.
     /// (Search results read cables by key, uncached: twenty different ones a page.)
-    last: std::cell::RefCell<Option<(u64, std::rc::Rc<cablegate_cable::Cable>, String)>>,
+    last: std::cell::RefCell<Option<(u64, std::rc::Rc<cablegate_cable::Cable>, Timestamp)>>,
     /// The rows [`listed`](Self::listed) read last, by their row ids: a list page and its JSON
     /// twin ask for the same rows one after the other.
     last_listed: std::cell::RefCell<Option<ListedPage>>,
@@ -347,7 +349,7 @@ impl Publication {
     }
 
     /// [`find`](Self::find), with the cable's row id.
-    fn find_row(&self, id: &str) -> Result<Option<(i64, String, Option<String>)>> {
+    fn find_row(&self, id: &str) -> Result<Option<(i64, String, Option<Timestamp>)>> {
         let upper = id.trim().to_ascii_uppercase();
         let canonical = cablegate_cable::refid::canonicalize(&upper).unwrap_or_else(|| upper.clone());
         // Two lookups, not one `… OR … ORDER BY`: SQLite plans such a statement again at every
@@ -355,7 +357,7 @@ impl Publication {
         let by = |sql: &str, id: &str| {
             self.conn
                 .prepare_cached(sql)
-                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, time_opt(r, 2)?))).optional())
                 .map_err(|e| self.sql(e))
         };
         match by("SELECT id, reference_id, created FROM cables WHERE reference_id = ?1", &upper)? {
@@ -371,7 +373,7 @@ impl Publication {
 
     /// [`cable`](Self::cable), and when it was released; shared with the build's memory of the
     /// last cable read, so that a cable's page and its JSON neither parse nor copy it twice.
-    pub fn cable_released(&self, id: &str) -> Result<Option<(std::rc::Rc<cablegate_cable::Cable>, String)>> {
+    pub fn cable_released(&self, id: &str) -> Result<Option<(std::rc::Rc<cablegate_cable::Cable>, Timestamp)>> {
         let Some((rowid, _, _)) = self.find_row(id)? else { return Ok(None) };
         let key = rowid as u64;
         if let Some((k, cable, released)) = &*self.last.borrow() {
@@ -405,8 +407,8 @@ impl Publication {
                     let listed = Listed {
                         reference_id: r.get(1)?,
                         subject: r.get(2)?,
-                        created: r.get(3)?,
-                        released: r.get(4)?,
+                        created: time_opt(r, 3)?,
+                        released: time(r, 4)?,
                         classification: r.get(5)?,
                         origin: r.get(6)?,
                     };
@@ -422,22 +424,24 @@ impl Publication {
 
     /// A released cable, redacted and parsed, by its row id (what the search index gives), and
     /// when it was released.
-    pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, String)>> {
+    pub fn cable_by_key(&self, key: u64) -> Result<Option<(cablegate_cable::Cable, Timestamp)>> {
         Ok(self.stored_by_key(key)?.map(Stored::parse))
     }
 
     /// A released cable as stored, unparsed, by its row id: parse it with [`Stored::parse`],
     /// on any thread (a search results page parses its twenty hits on two).
     pub fn stored_by_key(&self, key: u64) -> Result<Option<Stored>> {
-        type Row = (String, Option<String>, Option<String>, Option<String>, String, i64);
+        type Row = (String, Option<Timestamp>, Option<String>, Option<String>, Timestamp, i64);
         let row: Option<Row> = self
             .conn
             .prepare_cached(
                 "SELECT reference_id, created, classification, origin, released, versions FROM cables WHERE id = ?1",
             )
             .and_then(|mut s| {
-                s.query_row([key as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-                    .optional()
+                s.query_row([key as i64], |r| {
+                    Ok((r.get(0)?, time_opt(r, 1)?, r.get(2)?, r.get(3)?, time(r, 4)?, r.get(5)?))
+                })
+                .optional()
             })
             .map_err(|e| self.sql(e))?;
         let Some((reference_id, created, classification, origin, released, version)) = row else {
@@ -498,4 +502,17 @@ impl Publication {
         files.extend(self.manifest.files.keys().map(|name| self.dir.join(name)));
         files
     }
+}
+
+/// A time column of the publication: it writes only [`Timestamp`]s, so a failed conversion
+/// means a damaged file.
+pub(crate) fn time_opt(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<Timestamp>> {
+    let text: Option<String> = row.get(i)?;
+    Timestamp::from_stored(text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+/// [`time_opt`] of a column declared NOT NULL.
+pub(crate) fn time(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Timestamp> {
+    let t = time_opt(row, i)?;
+    t.ok_or(rusqlite::Error::InvalidColumnType(i, "a time".into(), Type::Null))
 }

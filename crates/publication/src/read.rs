@@ -8,7 +8,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use crate::{Publication, Result};
+use crate::{time, time_opt, Publication, Result, Timestamp};
 
 /// The lists a publication's cables are browsed by, each with its folder of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,12 +114,12 @@ impl List {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CableLink {
     pub reference_id: String,
-    pub created: Option<String>,
+    pub created: Option<Timestamp>,
 }
 
 impl CableLink {
     fn from_row(r: &Row, at: usize) -> rusqlite::Result<CableLink> {
-        Ok(CableLink { reference_id: r.get(at)?, created: r.get(at + 1)? })
+        Ok(CableLink { reference_id: r.get(at)?, created: time_opt(r, at + 1)? })
     }
 }
 
@@ -133,7 +133,8 @@ pub struct KeyCount {
 /// One version of a cable as its page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionSeen {
-    pub seen_at: String,
+    pub seen_at: Timestamp,
+    /// The release's own stamp for this text, as its site printed it (`2010-12-04 01:01`).
     pub released: Option<String>,
 }
 
@@ -141,8 +142,8 @@ pub struct VersionSeen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionText {
     pub text: String,
-    pub seen_at: String,
-    pub created: Option<String>,
+    pub seen_at: Timestamp,
+    pub created: Option<Timestamp>,
 }
 
 /// One version of a cable's stored texts, as the audit reads them.
@@ -185,9 +186,9 @@ pub struct CableVersions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListRow {
     pub key: i64,
-    pub created: Option<String>,
+    pub created: Option<Timestamp>,
     pub reference_id: String,
-    pub released: String,
+    pub released: Timestamp,
     pub origin: Option<String>,
     pub classification: Option<String>,
 }
@@ -198,7 +199,7 @@ pub struct IndexRow {
     pub key: i64,
     pub reference_id: String,
     pub subject: Option<String>,
-    pub created: Option<String>,
+    pub created: Option<Timestamp>,
     pub classification: Option<String>,
     pub origin: Option<String>,
     /// `YYYYMM` of creation; 0 when undated.
@@ -321,7 +322,7 @@ impl Publication {
         self.all_for(
             "SELECT v.seen_at, v.released FROM versions v JOIN cables c ON c.id = v.cable_id WHERE c.reference_id = ?1 ORDER BY v.version",
             reference_id,
-            |r| Ok(VersionSeen { seen_at: r.get(0)?, released: r.get(1)? }),
+            |r| Ok(VersionSeen { seen_at: time(r, 0)?, released: r.get(1)? }),
         )
     }
 
@@ -332,7 +333,7 @@ impl Publication {
                 "SELECT v.header || char(10) || char(10) || v.body, v.seen_at, c.created FROM versions v JOIN cables c ON c.id = v.cable_id
                  WHERE c.reference_id = ?1 AND v.version = ?2",
                 params![reference_id, version],
-                |r| Ok(VersionText { text: r.get(0)?, seen_at: r.get(1)?, created: r.get(2)? }),
+                |r| Ok(VersionText { text: r.get(0)?, seen_at: time(r, 1)?, created: time_opt(r, 2)? }),
             )
             .optional()
             .map_err(|e| self.sql(e))
@@ -454,9 +455,9 @@ impl Publication {
         self.each("SELECT id, created, reference_id, released, origin, classification FROM cables", |r| {
             each(ListRow {
                 key: r.get(0)?,
-                created: r.get(1)?,
+                created: time_opt(r, 1)?,
                 reference_id: r.get(2)?,
-                released: r.get(3)?,
+                released: time(r, 3)?,
                 origin: r.get(4)?,
                 classification: r.get(5)?,
             });
@@ -483,7 +484,7 @@ impl Publication {
                     key: r.get(0)?,
                     reference_id: r.get(1)?,
                     subject: r.get(2)?,
-                    created: r.get(3)?,
+                    created: time_opt(r, 3)?,
                     classification: r.get(4)?,
                     origin: r.get(5)?,
                     month: r.get::<_, Option<u32>>(6)?.unwrap_or(0),

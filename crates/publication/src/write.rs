@@ -4,7 +4,7 @@ use crate::IoAt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use cablegate_cable::{Cable, Reference};
+use cablegate_cable::{Cable, Reference, Timestamp};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 
@@ -68,7 +68,9 @@ CREATE INDEX article_cables_cable ON article_cables(reference_id);
 #[derive(Debug, Clone)]
 pub struct PublicVersion {
     pub version: u32,
-    pub seen_at: String,
+    pub seen_at: Timestamp,
+    /// The release's own stamp for this text, as its site printed it (`2010-12-04 01:01`): shown
+    /// as given, so it stays text.
     pub released: Option<String>,
     pub header: String,
     pub body: String,
@@ -79,8 +81,8 @@ pub struct PublicVersion {
 #[derive(Debug, Clone)]
 pub struct PublicCable {
     pub release_number: Option<i64>,
-    pub released: String,
-    pub released_latest: Option<String>,
+    pub released: Timestamp,
+    pub released_latest: Option<Timestamp>,
     pub cable: Cable,
     pub versions: Vec<PublicVersion>,
 }
@@ -118,8 +120,7 @@ impl ReleaseEvent {
 /// A line of the release history: when a cable was added, re-issued or withdrawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
-    /// ISO 8601.
-    pub at: String,
+    pub at: Timestamp,
     pub reference_id: String,
     pub event: ReleaseEvent,
 }
@@ -154,7 +155,7 @@ pub struct PublicationWriter {
     tmp: PathBuf,
     conn: Connection,
     number: u32,
-    made_at: String,
+    made_at: Timestamp,
     count: u64,
     index: cablegate_search::Indexer,
 }
@@ -168,7 +169,7 @@ const INDEX_THREADS: usize = 2;
 const INDEX_MEMORY: usize = 640 << 20;
 
 impl PublicationWriter {
-    pub fn create(builds: &Path, number: u32, made_at: &str) -> Result<PublicationWriter> {
+    pub fn create(builds: &Path, number: u32, made_at: &Timestamp) -> Result<PublicationWriter> {
         let tmp = builds.join(format!(".tmp-{number:06}"));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).at(&tmp)?;
@@ -186,7 +187,7 @@ impl PublicationWriter {
         let mut meta = conn.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)").map_err(sql)?;
         meta.execute(params!["format", FORMAT.to_string()]).map_err(sql)?;
         meta.execute(params!["number", number.to_string()]).map_err(sql)?;
-        meta.execute(params!["made_at", made_at]).map_err(sql)?;
+        meta.execute(params!["made_at", made_at.as_str()]).map_err(sql)?;
         drop(meta);
         let index = cablegate_search::Indexer::create(&tmp.join(SEARCH_DIR), INDEX_THREADS, INDEX_MEMORY)?;
         Ok(PublicationWriter {
@@ -194,7 +195,7 @@ impl PublicationWriter {
             tmp,
             conn,
             number,
-            made_at: made_at.to_owned(),
+            made_at: made_at.clone(),
             count: 0,
             index,
         })
@@ -244,11 +245,11 @@ impl PublicationWriter {
                 cable.reference_id,
                 cable.canonical_id,
                 c.release_number,
-                cable.created,
+                cable.created.as_deref(),
                 created.map(|d| d.year),
                 created.map(|d| d.month),
-                c.released,
-                c.released_latest,
+                c.released.as_str(),
+                c.released_latest.as_deref(),
                 cable.classification,
                 cable.level.map(cablegate_cable::Level::label),
                 cable.origin,
@@ -260,7 +261,14 @@ impl PublicationWriter {
             "INSERT INTO versions (cable_id, version, seen_at, released, header, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (i, version) in c.versions.iter().enumerate() {
-            v.execute(params![id, i as i64 + 1, version.seen_at, version.released, version.header, version.body])?;
+            v.execute(params![
+                id,
+                i as i64 + 1,
+                version.seen_at.as_str(),
+                version.released,
+                version.header,
+                version.body
+            ])?;
         }
         let mut t = self.conn.prepare_cached("INSERT INTO tags (cable_id, position, tag) VALUES (?1, ?2, ?3)")?;
         for (i, tag) in cable.tags.iter().enumerate() {
@@ -300,7 +308,7 @@ impl PublicationWriter {
             .prepare("INSERT INTO release_log (at, reference_id, kind) VALUES (?1, ?2, ?3)")
             .map_err(|e| self.sql(e))?;
         for e in events {
-            s.execute(params![e.at, e.reference_id, e.event.name()])
+            s.execute(params![e.at.as_str(), e.reference_id, e.event.name()])
                 .map_err(|e| Error::Sqlite { path: self.tmp.clone(), source: e })?;
         }
         Ok(())

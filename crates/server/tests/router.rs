@@ -5,27 +5,21 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use cablegate_archive::release::Selection;
-use cablegate_archive::{Archive, ImportOptions};
 use cablegate_server::{router, AppState};
-use cablegate_testkit::fixture;
+use cablegate_testkit::Setup;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// A data folder with a build of the fixture cables: all released but 66BUENOSAIRES2481, which
 /// stays in the catalogue only.
-fn data() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Archive::open(dir.path()).unwrap();
-    a.import(&[fixture("cables.csv"), fixture("reissued.csv"), fixture("versions.jsonl")], &ImportOptions::default())
-        .unwrap();
-    a.load_catalog(&fixture("catalog.csv")).unwrap();
-    a.release(&Selection { ids: vec!["09LONDON923".into()], ..Selection::default() }, "2011-02-15T12:12:00Z").unwrap();
-    // everything else later; 09LONDON923 keeps its earlier release
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-03-01T00:00:00Z").unwrap();
-    a.withdraw("66BUENOSAIRES2481", "2011-03-02T00:00:00Z").unwrap();
-    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    dir
+fn data() -> Setup {
+    Setup::fixtures()
+        .reissued()
+        .release(&["09LONDON923"], "2011-02-15T12:12:00Z")
+        // everything else later; 09LONDON923 keeps its earlier release
+        .release_all("2011-03-01T00:00:00Z")
+        .withdraw("66BUENOSAIRES2481", "2011-03-02T00:00:00Z")
+        .publish("2011-09-01T00:00:00Z")
 }
 
 async fn get(builds: &Path, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -40,7 +34,7 @@ async fn get(builds: &Path, uri: &str) -> (StatusCode, axum::http::HeaderMap, St
 #[tokio::test]
 async fn home_and_security_headers() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     let (status, h, body) = get(&builds, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
@@ -64,7 +58,7 @@ async fn home_and_security_headers() {
 #[tokio::test]
 async fn the_cable_page() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     let (status, h, body) = get(&builds, "/cable/2009/04/09LONDON923.html").await;
     assert_eq!(status, StatusCode::OK);
     // the top box, each field linked to its browse page
@@ -102,7 +96,7 @@ async fn the_cable_page() {
 #[tokio::test]
 async fn references_released_unreleased_and_text() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     // 09THEHAGUE2 cites 09STATE125579 (not in the catalogue extract: plain text) and others
     let (_, _, body) = get(&builds, "/cable/2009/01/09THEHAGUE2.html").await;
     assert!(body.contains("<h2 id=\"refs\">References</h2>"));
@@ -146,7 +140,7 @@ async fn references_released_unreleased_and_text() {
 #[tokio::test]
 async fn lookups_redirect_to_the_page() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     for (uri, to) in [
         ("/cable/09london923", "/cable/2009/04/09LONDON923.html"),
         ("/cable/09LONDON923.html", "/cable/2009/04/09LONDON923.html"),
@@ -171,7 +165,7 @@ async fn lookups_redirect_to_the_page() {
 #[tokio::test]
 async fn listings_and_indexes() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     for (uri, want) in [
         ("/reldate/2011-02-15_0.html", "09LONDON923"),
         ("/date/2009-04_0.html", "09LONDON923"),
@@ -209,7 +203,7 @@ async fn listings_and_indexes() {
 #[tokio::test]
 async fn feeds_and_the_json_api() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     let (status, h, body) = get(&builds, "/feed.atom").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
@@ -257,16 +251,14 @@ async fn feeds_and_the_json_api() {
 #[tokio::test]
 async fn read_only_and_switching_builds() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     let app = router(AppState::new(&builds));
     let res = app.oneshot(Request::post("/").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     // a new build becomes current; the state switches to it on refresh, without a restart
     let state = AppState::new(&builds);
     assert_eq!(state.current(), 1);
-    let mut a = Archive::open(d.path()).unwrap();
-    a.withdraw("09LONDON923", "2011-09-02T00:00:00Z").unwrap();
-    a.publish(d.path(), Some("2011-09-03T00:00:00Z")).unwrap();
+    let _d = d.withdraw("09LONDON923", "2011-09-02T00:00:00Z").publish("2011-09-03T00:00:00Z");
     assert_eq!(state.refresh(), 2);
     let res = router(state).oneshot(Request::get("/cable/09LONDON923").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -288,7 +280,7 @@ async fn status_over_tcp(addr: std::net::SocketAddr, path: &str) -> std::io::Res
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builds_switch_under_load_without_a_failed_request() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = {
@@ -317,15 +309,15 @@ async fn builds_switch_under_load_without_a_failed_request() {
         }));
     }
     // three new builds while the clients run
-    let data_dir = d.path().to_owned();
     let publisher = tokio::task::spawn_blocking(move || {
-        let mut a = Archive::open(&data_dir).unwrap();
+        let mut d = d;
         for k in 0..3 {
             std::thread::sleep(std::time::Duration::from_millis(300));
-            a.publish(&data_dir, Some(&format!("2011-09-0{}T00:00:00Z", k + 2))).unwrap();
+            d = d.publish(&format!("2011-09-0{}T00:00:00Z", k + 2));
         }
+        d
     });
-    publisher.await.unwrap();
+    let _d = publisher.await.unwrap();
     let mut total = 0;
     for c in clients {
         for code in c.await.unwrap() {
@@ -352,7 +344,7 @@ async fn builds_switch_under_load_without_a_failed_request() {
 #[tokio::test]
 async fn search_pages_feeds_and_the_api() {
     let d = data();
-    let builds = cablegate_publication::publications_dir(d.path());
+    let builds = d.publications();
     // results: count, the query kept in the page, snippets linking to their paragraph, marks
     let (status, h, body) = get(&builds, "/search?q=moussavi+OR+zanu").await;
     assert_eq!(status, StatusCode::OK);

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/`: a cable, a page of a list, the publication's counts, and its
 //! OpenAPI description (`static/openapi.json`). Objects write their keys in alphabetical order.
 
-use cablegate_publication::{KeyCount, ListKind, ListOrder, Listed, Publication};
+use cablegate_publication::{KeyCount, ListKind, ListOrder, Listed, Publication, Timestamp};
 
 use crate::pages::lists;
 use crate::route::cable_href;
@@ -34,11 +34,11 @@ pub(crate) fn openapi() -> Page {
 #[derive(serde::Serialize)]
 struct ListedJson<'a> {
     classification: &'a Option<String>,
-    created: &'a Option<String>,
+    created: &'a Option<Timestamp>,
     href: String,
     origin: &'a Option<String>,
     reference_id: &'a str,
-    released: &'a str,
+    released: &'a Timestamp,
     subject: &'a Option<String>,
 }
 

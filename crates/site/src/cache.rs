@@ -162,9 +162,9 @@ pub fn prepare_lists(publication: &Publication) -> crate::Result<()> {
     publication.each_list_row(|r| {
         rows.push(ListRow {
             id: r.key,
-            created: r.created.map(String::into_boxed_str),
+            created: r.created.map(|t| t.into_string().into_boxed_str()),
             reference_id: r.reference_id.into_boxed_str(),
-            released: r.released.into_boxed_str(),
+            released: r.released.into_string().into_boxed_str(),
             origin: r.origin.map_or(NONE, |o| origins.number(o)),
             class: r.classification.map_or(NONE, |c| classes.number(c)),
             tags: Vec::new(),

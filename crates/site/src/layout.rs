@@ -1,7 +1,7 @@
 //! What every page shares: the site-wide part of each page (`Common`, the top of `base.html`),
 //! the rows of cable tables, and how pages write numbers, times, slugs and tags.
 
-use cablegate_publication::{Listed, Publication};
+use cablegate_publication::{Listed, Publication, Timestamp};
 
 use crate::route::cable_href;
 
@@ -27,7 +27,7 @@ pub(crate) struct Common {
     pub released: String,
     pub total: String,
     pub build: u32,
-    pub made_at: String,
+    pub made_at: Timestamp,
 }
 
 /// `impl Deref<Target = Common>` for page structs that hold their `Common` as `common`.

@@ -414,7 +414,7 @@ pub fn feed(publication: &Publication, path: &str, query: &str) -> Result<Page> 
         .map(|h| FeedEntry {
             href: h.href,
             subject: h.cable.subject.unwrap_or_default(),
-            created: h.cable.created.unwrap_or_default(),
+            created: h.cable.created,
             classification: h.cable.classification.unwrap_or_default(),
             origin: h.cable.origin.unwrap_or_default(),
             released: h.cable.released,

@@ -2,11 +2,8 @@
 //! `render`, from a build of the fixture cables (and of the whole real corpus when it is there).
 
 use std::collections::{HashSet, VecDeque};
-use std::path::PathBuf;
 
-use cablegate_archive::release::Selection;
-use cablegate_archive::{Archive, ImportOptions};
-use cablegate_testkit::fixture;
+use cablegate_testkit::Setup;
 
 /// `../../tag/PREL_0.html` seen on `/cable/2009/04/X.html` -> `/tag/PREL_0.html`.
 fn resolve(from: &str, href: &str) -> String {
@@ -62,15 +59,7 @@ fn crawl(build: &cablegate_publication::Publication) -> usize {
 
 #[test]
 fn every_link_of_the_fixture_build_resolves() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Archive::open(dir.path()).unwrap();
-    a.import(&[fixture("cables.csv"), fixture("reissued.csv"), fixture("versions.jsonl")], &ImportOptions::default())
-        .unwrap();
-    a.load_catalog(&fixture("catalog.csv")).unwrap();
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
-    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b =
-        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
+    let b = Setup::fixtures().reissued().release_all("2011-01-01T00:00:00Z").publish("2011-09-01T00:00:00Z").open();
     let pages = crawl(&b);
     assert!(pages > 60, "{pages} pages");
 }
@@ -78,15 +67,7 @@ fn every_link_of_the_fixture_build_resolves() {
 /// The demo's build: all 6,717 real cables, released on their real schedule.
 #[test]
 fn every_link_of_the_demo_build_resolves() {
-    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Archive::open(dir.path()).unwrap();
-    a.import(&[demo.join("cables.csv.gz"), demo.join("versions.jsonl.gz")], &ImportOptions::default()).unwrap();
-    a.load_catalog(&demo.join("full-release-ids.csv.gz")).unwrap();
-    a.release_schedule(&demo.join("releases.tsv")).unwrap();
-    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b =
-        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
+    let b = Setup::demo().publish("2011-09-01T00:00:00Z").open();
     let pages = crawl(&b);
     assert!(pages > 6717, "{pages} pages");
 }

@@ -1,18 +1,15 @@
 //! Snapshots of rendered pages (review changes with `cargo insta review`): the cable page of
 //! 09LONDON923 and a listing page, from a build of the repository's fixture cables.
 
-use cablegate_archive::release::Selection;
-use cablegate_archive::{Archive, ImportOptions};
-use cablegate_testkit::{fixture, fixture_archive};
+use cablegate_testkit::{fixture, Setup};
 
-fn build() -> (tempfile::TempDir, cablegate_publication::Publication) {
-    let (dir, mut a) = fixture_archive();
-    a.release(&Selection { ids: vec!["09LONDON923".into()], ..Selection::default() }, "2011-02-15T12:12:00Z").unwrap();
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
-    a.publish(dir.path(), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b =
-        cablegate_publication::Publication::open(&cablegate_publication::publications_dir(dir.path()), None).unwrap();
-    (dir, b)
+fn build() -> (Setup, cablegate_publication::Publication) {
+    let s = Setup::fixtures()
+        .release(&["09LONDON923"], "2011-02-15T12:12:00Z")
+        .release_all("2011-08-30T01:44:00Z")
+        .publish("2011-09-01T00:00:00Z");
+    let b = s.open();
+    (s, b)
 }
 
 fn page(b: &cablegate_publication::Publication, path: &str) -> String {
@@ -56,16 +53,9 @@ fn every_text_is_escaped() {
          \"S E C R E T LONDON 000001\n\nTAGS: PGOV\nSUBJECT: <script>alert(1)</script> & \\\"QUOTES\\\"\n\n1. (S) Text with <b>tags</b> & ampersands.\n\nLEBARON\"\n",
     )
     .unwrap();
-    let mut a = Archive::open(&dir.path().join("data")).unwrap();
-    let s = a.import(&[csv], &ImportOptions::default()).unwrap();
-    assert_eq!(s.imported, 1, "{:?}", s.rejects);
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-01-01T00:00:00Z").unwrap();
-    a.publish(&dir.path().join("data"), Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_publication::Publication::open(
-        &cablegate_publication::publications_dir(&dir.path().join("data")),
-        None,
-    )
-    .unwrap();
+    let s = Setup::only(&[csv]).release_all("2011-01-01T00:00:00Z").publish("2011-09-01T00:00:00Z");
+    let b = s.open();
+    assert_eq!(b.manifest().released, 1);
     for path in ["/cable/2009/04/09LONDON1.html", "/index.html", "/date/2009-04_0.html"] {
         let html = page(&b, path);
         assert!(!html.contains("<script") && !html.contains("<b>tags") && !html.contains("<London>"), "{path}: {html}");
@@ -131,15 +121,13 @@ fn every_kind_of_page_is_valid_html() {
 /// characters a URI gives a meaning to must still open the build, not another file.
 #[test]
 fn a_build_under_a_path_with_uri_characters_opens() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data 100% #1?x=y");
-    let mut a = Archive::open(&data).unwrap();
-    a.import(&[fixture("cables.csv")], &ImportOptions::default()).unwrap();
-    a.release(&Selection { all: true, ..Selection::default() }, "2011-08-30T01:44:00Z").unwrap();
-    a.publish(&data, Some("2011-09-01T00:00:00Z")).unwrap();
-    let b = cablegate_publication::Publication::open(&cablegate_publication::publications_dir(&data), None).unwrap();
+    let s = Setup::only(&[fixture("cables.csv")])
+        .in_folder("data 100% #1?x=y")
+        .release_all("2011-08-30T01:44:00Z")
+        .publish("2011-09-01T00:00:00Z");
+    let b = s.open();
     assert!(page(&b, "/cable/2009/04/09LONDON923.html").contains("09LONDON923"));
-    assert!(!dir.path().join("data 100% ").exists(), "no stray database at the path cut at `#`");
+    assert!(!s.dir.path().join("data 100% ").exists(), "no stray database at the path cut at `#`");
 }
 
 #[test]

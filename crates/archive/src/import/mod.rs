@@ -201,7 +201,7 @@ impl Archive {
             .spawn(move || parse_records(items_rx, work_tx))
             .expect("spawn a thread");
 
-        let now = crate::now_iso();
+        let now = crate::now();
         let mut writing = Duration::ZERO;
         let mut since_commit = 0usize;
         let mut records = 0u64;
@@ -226,7 +226,7 @@ impl Archive {
                     }
                     Work::Store(parsed) => {
                         let at = pack.append(&tx, &parsed.cable.header, &parsed.cable.body).map_err(pack_err)?;
-                        let is_new = store(&tx, &mut ids, &parsed, at, &now).map_err(sql)?;
+                        let is_new = store(&tx, &mut ids, &parsed, at, now.as_str()).map_err(sql)?;
                         if is_new {
                             summary.imported += 1;
                         } else {
@@ -251,7 +251,7 @@ impl Archive {
         tx.execute(
             "UPDATE imports SET finished = ?1, imported = ?2, unchanged = ?3, new_versions = ?4, rejected = ?5 WHERE id = ?6",
             params![
-                crate::now_iso(),
+                crate::now().as_str(),
                 summary.imported as i64,
                 summary.unchanged as i64,
                 summary.new_versions as i64,
@@ -313,10 +313,13 @@ impl Archive {
 
     /// Records that an import of `paths` starts; its row id.
     fn begin_import(&self, paths: &[PathBuf]) -> Result<i64> {
-        let import_started = crate::now_iso();
+        let import_started = crate::now();
         let sources_text = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n");
         self.conn
-            .execute("INSERT INTO imports (started, sources) VALUES (?1, ?2)", params![import_started, sources_text])
+            .execute(
+                "INSERT INTO imports (started, sources) VALUES (?1, ?2)",
+                params![import_started.as_str(), sources_text],
+            )
             .map_err(|e| self.sql(e))?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -394,7 +397,7 @@ fn store(
                 id,
                 cable.canonical_id,
                 record.release_number,
-                cable.created,
+                cable.created.as_deref(),
                 year,
                 month,
                 cable.classification,

@@ -50,7 +50,7 @@ pub(super) fn parse_records(input: Receiver<Vec<Item>>, out: SyncSender<Vec<Work
 
 /// Validates a record and hashes its text: a reject, `Unchanged` for a text the archive holds,
 /// or the record with its hash.
-pub(super) fn check(r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Item {
+pub(super) fn check(mut r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Item {
     let bad = |r: &Record, reason: String| {
         Item::Reject(Reject { file: r.file.to_path_buf(), location: r.location.clone(), reason })
     };
@@ -64,6 +64,14 @@ pub(super) fn check(r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) 
     if let Some(c) = r.created.as_deref().filter(|c| !c.trim().is_empty()) {
         if meta::parse_timestamp(c).is_none() {
             return bad(&r, format!("created {c:?} is not a possible date"));
+        }
+    }
+    // when a text was seen orders its versions, so it is stored in one form: the exact ISO 8601
+    // form is kept with its seconds, any other form `parse_timestamp` reads is brought to it
+    if let Some(s) = r.seen_at.take() {
+        match cablegate_cable::Timestamp::from_iso(s.trim()).or_else(|| cablegate_cable::Timestamp::parse(&s)) {
+            Some(t) => r.seen_at = Some(t.into_string()),
+            None => return bad(&r, format!("seen_at {s:?} is not a time")),
         }
     }
     let hash = text_hash(&r.header, &r.body);

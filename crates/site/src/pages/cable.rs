@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use askama::Template;
 use cablegate_cable::{Cable, Reference};
-use cablegate_publication::Publication;
+use cablegate_publication::{Publication, Timestamp};
 
 use crate::layout::{common, short_time, slug, tag_slug, with_common, Common};
 use crate::pages::articles::{self, ArticleLink};
@@ -44,7 +44,7 @@ struct CablePage {
     preamble: String,
     refs: Vec<RefLink>,
     cited_by: Vec<(String, String)>,
-    versions: Vec<(String, Option<String>)>,
+    versions: Vec<(Timestamp, Option<String>)>,
     articles: Vec<ArticleLink>,
     diffs: Vec<(usize, usize)>,
     diff_base: String,
@@ -191,7 +191,7 @@ fn nearby(publication: &Publication, id: &str) -> Result<Vec<(String, String)>> 
         return Ok(Vec::new());
     };
     let prefix = format!("{:02}{}", r.year, r.station);
-    let mut found: Vec<(u32, String, Option<String>)> = publication
+    let mut found: Vec<(u32, String, Option<Timestamp>)> = publication
         .with_canonical_prefix(&prefix)?
         .into_iter()
         .filter_map(|(link, canonical)| {

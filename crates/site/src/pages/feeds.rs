@@ -2,7 +2,7 @@
 //! (`/tag/PREL.atom`); the search feed (`/search.atom`) shares their template.
 
 use askama::Template;
-use cablegate_publication::{List, ListKind, ListOrder, Publication};
+use cablegate_publication::{List, ListKind, ListOrder, Publication, Timestamp};
 
 use crate::layout::root_of;
 use crate::pages::{lists, not_found};
@@ -12,8 +12,8 @@ use crate::{Page, Result};
 pub(crate) struct FeedEntry {
     pub reference_id: String,
     pub subject: String,
-    pub created: String,
-    pub released: String,
+    pub created: Option<Timestamp>,
+    pub released: Timestamp,
     pub classification: String,
     pub origin: String,
     pub href: String,
@@ -25,7 +25,7 @@ pub(crate) struct Feed {
     pub root: String,
     pub title: String,
     pub id: String,
-    pub updated: String,
+    pub updated: Timestamp,
     pub alternate: String,
     pub entries: Vec<FeedEntry>,
 }
@@ -75,7 +75,7 @@ fn feed(
         .map(|l| FeedEntry {
             href: cable_href(&l.reference_id, l.created.as_deref()),
             subject: l.subject.clone().unwrap_or_default(),
-            created: l.created.clone().unwrap_or_default(),
+            created: l.created.clone(),
             classification: l.classification.clone().unwrap_or_default(),
             origin: l.origin.clone().unwrap_or_default(),
             released: l.released.clone(),
