@@ -122,6 +122,7 @@ pub fn parse_with(meta: &Meta, header: String, body: String, depth: Depth) -> Ca
         captions: b.captions,
         tags: b.tags,
         subject: b.subject,
+        subject_marking: b.subject_marking,
         references,
         classified_by: b.classified_by,
         reasons: b.reasons,
@@ -217,9 +218,31 @@ pub fn parse_bytes(meta: &Meta, bytes: &[u8]) -> Cable {
 /// (`S E C R E T SECTION 01 OF 05 LONDON 000923`, `UNCLAS TRIPOLI 000641`) that follows the
 /// routing lines. Text without routing lines is all body.
 pub fn split_telegram(text: &str) -> (&str, &str) {
+    // a text that opens with its banner is a body (the old site's body box), whatever header
+    // copy it carries at its end
+    let opens_with_level = |l: &str| {
+        let squeezed: String =
+            l.chars().filter(|c| !c.is_whitespace()).take(18).collect::<String>().to_ascii_uppercase();
+        ["UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITEDOFFICIALUSE", "TOPSECRET"].iter().any(|p| squeezed.starts_with(p))
+    };
+    if text.lines().map(str::trim).find(|l| !l.is_empty()).is_some_and(|l| opens_with_level(l) && body::is_banner(l)) {
+        return ("", text);
+    }
     // where there is an FM line, the body's banner comes after it (a partial extract's header
     // has a classification line of its own before it)
-    let has_fm = text.starts_with("FM ") || text.contains("\nFM ");
+    let fm = if text.starts_with("FM ") { Some(0) } else { text.find("\nFM ") };
+    // a header copy after the text (`TelegramRestricted by caption … FM …`) is no header: before
+    // a real header's FM line there is no numbered paragraph
+    let numbered = |t: &str| {
+        t.lines().any(|l| {
+            let d = l.trim_start().bytes().take_while(u8::is_ascii_digit).count();
+            d > 0 && d <= 2 && l.trim_start()[d..].starts_with(". ")
+        })
+    };
+    if fm.is_some_and(|i| numbered(&text[..i])) {
+        return ("", text);
+    }
+    let has_fm = fm.is_some();
     let mut offset = 0;
     let mut in_header = false;
     let mut header_end_blank = None;

@@ -51,8 +51,11 @@ pub struct Cable {
     pub captions: Vec<String>,
     /// TAGS in their order, duplicates dropped.
     pub tags: Vec<String>,
-    /// The subject, markings removed, whitespace normalised.
+    /// The subject, markings removed, whitespace normalised; also when the cable wrote it with
+    /// no `SUBJECT:` label after its TAGS.
     pub subject: Option<String>,
+    /// The subject's paragraph marking, without its parentheses (`C`, `S/NF`, `SBU`).
+    pub subject_marking: Option<String>,
     /// The REF lines: cited cables (with canonical ids) and other references as text.
     pub references: Vec<Reference>,
     /// Who classified the cable (name and title).

@@ -74,7 +74,9 @@ fn the_demo_mirror_works_under_a_prefix_and_verifies() {
     let mirror = root.join("wikileaks");
     let s = export(&cablegate_publication::publications_dir(&data), None, &mirror, &Options::default()).unwrap();
     assert_eq!((s.written, s.unchanged, s.removed), (s.files, 0, 0));
-    assert!(s.files > 20_000, "{s:?}");
+    // a page, a feed and an API list for each of the demo's tags, and none for words that are no
+    // tag: about 19,200 files (22,800 when a thousand junk words were tags)
+    assert!(s.files > 18_000, "{s:?}");
 
     // crawl every page from the home page, through a plain static file server
     let server = static_server(&root);

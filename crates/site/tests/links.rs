@@ -70,4 +70,28 @@ fn every_link_of_the_demo_build_resolves() {
     let b = Setup::demo().publish("2011-09-01T00:00:00Z").open();
     let pages = crawl(&b);
     assert!(pages > 6717, "{pages} pages");
+    tag_index_lists_tags_only(&b);
+}
+
+/// Every entry of `/tag/index.html` is a tag of the vocabulary (or a person tag): no word of a
+/// subject or a body, no dashes, no `<br>`, each with its own page, feed and API list.
+fn tag_index_lists_tags_only(b: &cablegate_publication::Publication) {
+    let page = cablegate_site::render(b, "/tag/index.html");
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
+    let list = html.split(r#"<ul class="index">"#).nth(1).unwrap().split("</ul>").next().unwrap();
+    let entry = regex::Regex::new(r#"<li><a href="[^"]*">([^<]*)</a>"#).unwrap();
+    let labels: Vec<String> = entry
+        .captures_iter(list)
+        .map(|c| c[1].replace("&#44;", ",").replace("&#39;", "'").replace("&#38;", "&"))
+        .collect();
+    assert!(labels.len() > 300, "{} tags", labels.len());
+    for label in &labels {
+        // `PREL (External Political Relations)`: the tag and its meaning
+        let tag = match label.split_once(" (") {
+            Some((t, meaning)) if meaning.ends_with(')') => t,
+            _ => label.as_str(),
+        };
+        assert!(cablegate_cable::tags::is_tag(tag), "{label:?} is listed as a tag");
+    }
 }

@@ -130,6 +130,11 @@ pub(crate) fn is_banner(line: &str) -> bool {
 /// bodies carry a whole copy of the old text format first (id, date, reference id, origin,
 /// classification, then the routing lines): the body proper starts after them. Returns where
 /// the body goes on after the banner.
+/// A line that ends as a banner does: `… SECTION 01 OF 02 PARIS 001699`, `… LONDON 000923`.
+static SERIAL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Z][A-Z ]{3,60}(?:SECTION [0-9]{1,2} OF [0-9]{1,2} )?[A-Z][A-Z ]{1,40} [0-9]{6}$").unwrap()
+});
+
 pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<&str>) -> usize {
     let mut pos = 0;
     let head = &body.as_bytes()[..body.len().min(1500)];
@@ -156,15 +161,13 @@ pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<
             }
         }
     }
+    let start = pos;
     let mut seen = 0;
-    for line in body[pos..].split_inclusive('\n') {
+    for line in body[start..].split_inclusive('\n') {
         let t = line.trim();
         pos += line.len();
         if t.is_empty() {
             continue;
-        }
-        if seen == 0 {
-            out.banner = Some(squeeze(t));
         }
         if need_serial && seen < 5 && !(t.bytes().any(|b| b.is_ascii_digit()) && BANNER.is_match(t)) {
             // the block's origin, classification ("CONFIDENTIAL") and references lines are
@@ -178,20 +181,24 @@ pub(super) fn locate_banner(out: &mut Body, body: &str, own_serial_hint: Option<
             let banner = &t[g.start()..];
             out.banner = Some(squeeze(banner));
             read_banner(out, banner);
-            break;
+            return pos;
         }
         seen += 1;
         if seen == 3 {
-            // no banner: the body starts at its first line
-            pos = body.len() - body.trim_start().len();
-            if let Some(first) = body[pos..].lines().next() {
-                out.banner = Some(squeeze(first));
-                pos += first.len();
-            }
             break;
         }
     }
-    pos
+    // no banner (a body box, a quoted paragraph, a preamble or a tail alone): all of the text
+    // from where the cable's own text starts is the body, and every field is looked for in it;
+    // a first line that names a station and serial as banners do (`SS E C R E T SECTION 01 OF 02
+    // PARIS 001699`, a banner misspelt) is still shown as the banner
+    if let Some(first) = body[start..].lines().map(str::trim).find(|l| !l.is_empty()) {
+        if SERIAL_LINE.is_match(first) {
+            out.banner = Some(squeeze(first));
+            read_banner(out, first);
+        }
+    }
+    start
 }
 
 #[cfg(test)]

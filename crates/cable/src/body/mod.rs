@@ -44,6 +44,7 @@ pub(crate) struct Body {
     pub declassify_on: Option<String>,
     pub tags: Vec<String>,
     pub subject: Option<String>,
+    pub subject_marking: Option<String>,
     /// The raw REF value; resolved once the cable's own id and year are known.
     pub ref_text: Option<String>,
     pub classified_by: Option<String>,

@@ -8,11 +8,12 @@ pub(super) static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?mx)
         (?:^|[\s;.])(?:[Ee]\.?\ ?[Oo0]\.?\ ?[0-9]{3,5}(?-u:\b):?)
-      | (?:^|\s)(?:(?:TAGS?|Tags)(?::|\ ))
+      | (?:^|\s)(?:(?:TAGS?|Tags)(?:\s?[:,]|\ )|(?i:tags?)\s?:)
       | (?:^[\ \t]*|\s)(?:(?:SUBJECT|SUBJ|Subject|Subj)\s?:|^[\ \t]*SUBJECT\ )
       | (?:^[\ \t]*|\s)(?:(?:REFTELS?|REFS?|REFERENCES?|Refs?|Reftels?|References?)\s?:|^[\ \t]*(?:REFS?|REFTELS?)\ )
       | (?:REFTELS?|REFS?):
       | (?:^|[^A-Za-z])(?:(?i:classi[a-z]{0,5}\ ?by):?)
+      | [A-Z]Classified\ By:?
     ",
     )
     .unwrap()
@@ -102,48 +103,12 @@ pub(super) fn read_eo(out: &mut Body, value: &str) {
     out.declassify_on = Some(meta::parse_decl_date(first).unwrap_or_else(|| squeeze(decl)));
 }
 
-pub(super) fn tags(value: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |t: &str| {
-        let t = t.trim().trim_matches(|c: char| c == '.' || c == ',' || c == ';' || c == ':');
-        if !t.is_empty() && t.len() <= 60 && !out.iter().any(|x| x == t) {
-            out.push(t.to_owned());
-        }
-    };
-    let mut rest = value;
-    while !rest.is_empty() {
-        let next = rest.find(['(', ' ', '\t', '\n', '\r', ',', ';']);
-        match next {
-            Some(i) if rest.as_bytes()[i] == b'(' => {
-                push(&rest[..i]);
-                // a person tag: "(CLINTON, HILLARY)" stays whole
-                match rest[i..].find(')') {
-                    Some(j) => {
-                        push(&squeeze(&rest[i + 1..i + j]));
-                        rest = &rest[i + j + 1..];
-                    }
-                    None => {
-                        push(&squeeze(&rest[i + 1..]));
-                        rest = "";
-                    }
-                }
-            }
-            Some(i) => {
-                push(&rest[..i]);
-                rest = &rest[i + 1..];
-            }
-            None => {
-                push(rest);
-                rest = "";
-            }
-        }
-    }
-    out
-}
-
-/// Strips leading and trailing paragraph markings such as `(C)`, `(SBU)`, `(U//FOUO)`.
-pub(super) fn subject(value: &str) -> Option<String> {
-    let mut s = squeeze(value);
+/// The subject: the value up to a line that ends it (a handling line, a page marker, a numbered
+/// paragraph), white space squeezed, its leading and trailing paragraph markings (`(C)`, `(SBU)`,
+/// `(U//FOUO)`) taken off; and the first marking, without its parentheses.
+pub(super) fn subject(value: &str) -> (Option<String>, Option<String>) {
+    let mut s = squeeze(&subject_text(subject_lines(value)));
+    let mut marking = None;
     loop {
         let before = s.len();
         let t = s.trim_matches(|c: char| c.is_whitespace() || c == ':' || c == '-');
@@ -151,6 +116,7 @@ pub(super) fn subject(value: &str) -> Option<String> {
         if t.starts_with('(') {
             if let Some(j) = t.find(')') {
                 if MARKING.is_match(&t[1..j]) {
+                    marking.get_or_insert_with(|| t[1..j].to_owned());
                     t = t[j + 1..].to_owned();
                 }
             }
@@ -158,16 +124,111 @@ pub(super) fn subject(value: &str) -> Option<String> {
         if t.ends_with(')') {
             if let Some(j) = t.rfind('(') {
                 if MARKING.is_match(&t[j + 1..t.len() - 1]) {
+                    marking.get_or_insert_with(|| t[j + 1..t.len() - 1].to_owned());
                     t.truncate(j);
                 }
             }
+        }
+        // `SUBJECT: (C) SUBJECT: …` (07PARAMARIBO510)
+        if let Some(m) = SUBJECT_LABEL.find(t.trim()) {
+            t = t.trim()[m.end()..].to_owned();
         }
         s = t.trim().to_owned();
         if s.len() == before {
             break;
         }
     }
-    (!s.is_empty()).then_some(s)
+    ((!s.is_empty()).then_some(s), marking)
+}
+
+/// What the release's transcriptions leave in a subject line, taken out: a line-continuation
+/// backslash (`08BOGOTA800`), HTML line breaks (`09MALABO27`), the label written twice or cut
+/// (`SUBJECT: SUBJECT:`, `UBJECT:`); and what follows it on its line, cut: a REF written without
+/// its colon (`REF 09 CAIRO 0173`) or a handling sentence (`Sensitive but Unclassified …`).
+fn subject_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for line in value.lines() {
+        let line = line.trim_end().trim_end_matches(['\\', ' ', '\t']);
+        let line = BR.replace_all(line, " ");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let mut t = out.trim_start();
+    while let Some(m) = SUBJECT_LABEL.find(t) {
+        t = t[m.end()..].trim_start();
+    }
+    match SUBJECT_END.find(t) {
+        // a preview's subject, cut by the release (`RUSSIAN SCIEN...`), keeps its dots
+        Some(m) if m.as_str().starts_with("...") => t[..m.start() + 3].to_owned(),
+        Some(m) => t[..m.start()].to_owned(),
+        None => t.to_owned(),
+    }
+}
+
+static BR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
+static SUBJECT_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:SUBJECT|UBJECT|SUBJ|Subject)\s?:").unwrap());
+static SUBJECT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\s(?:
+            (?:REFS?|REFTELS?)(?:\s?:|\s+(?:[A-Z]\.\s|\([A-Z]\)|[0-9]{2,4}\s+[A-Z]|STATE\s+[0-9]))
+          | (?i:sensitive\ but\ unclassified|please\ (?:handle|protect)\ accordingly)
+          | (?i:classified\ by)\b
+          | (?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET|C\ O\ N\ F\ I\ D\ E\ N\ T\ I\ A\ L|S\ E\ C\ R\ E\ T)
+            \s+(?:SECTION\ [0-9]{1,2}\ OF\ [0-9]{1,2}\s+)?[A-Z][A-Z\ ]{1,40}\ [0-9]{6}\b
+        )
+        | Classified\ By
+        | (?-x:\.\.\.)\s*(?:[0-9]{1,2}:[0-9]{2}\s+)?(?:UNCLAS|C\s?O\s?N\s?F|S\s?E\s?C\s?R\s?E\s?T|LIMITED\s+OFFICIAL)",
+    )
+    .unwrap()
+});
+
+/// The lines of a subject value: up to the first line that is a handling line
+/// (`Sensitive but Unclassified. Please handle accordingly.`, `SIPDIS`), a page marker
+/// (`PAGE 02 ROME 01196 01 OF 02 082030Z`) or a numbered paragraph.
+fn subject_lines(value: &str) -> &str {
+    let mut end = 0;
+    for (i, line) in value.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        if i > 0 && (is_handling_line(t) || is_page_marker(t) || paragraph_at_line(line).is_some()) {
+            break;
+        }
+        end += line.len();
+    }
+    &value[..end]
+}
+
+/// A line that says how to handle the cable, not what it is about.
+pub(super) fn is_handling_line(line: &str) -> bool {
+    let u = line.trim_matches(|c: char| c.is_whitespace() || c == '.' || c == '-').to_ascii_uppercase();
+    matches!(u.as_str(), "SIPDIS" | "NOFORN" | "EXDIS" | "LIMDIS" | "NODIS" | "STADIS" | "SENSITIVE" | "CORRECTED COPY")
+        || u.starts_with("SENSITIVE BUT UNCLASSIFIED")
+        || u.starts_with("SENSITIVE - BUT UNCLASSIFIED")
+        || u.starts_with("FOR OFFICIAL USE ONLY")
+        || u.starts_with("PLEASE HANDLE ACCORDINGLY")
+        || u.starts_with("PLEASE PROTECT ACCORDINGLY")
+        || u.starts_with("NOT FOR INTERNET DISTRIBUTION")
+}
+
+/// `PAGE 02 ROME 01196 01 OF 02 082030Z`, `SECRET PAGE 02 LIMA 02475 01 OF 04`: the page line
+/// of a cable printed from the old system.
+pub(super) fn is_page_marker(line: &str) -> bool {
+    let mut w = line.split_whitespace().skip_while(|w| meta::level_from_words(w).is_some());
+    w.next() == Some("PAGE") && w.next().is_some_and(|n| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The text after a cable's tags when it has no SUBJECT label: its subject, when it reads as one
+/// (05BRASILIA2231's `DISCUSS HAITI AND OTHER ISSUES, 19 AUGUST 2005`) — written in capitals, not
+/// a REF bullet, not a numbered paragraph, not a handling line — and `None` when it is other
+/// text (a partial extract's body).
+pub(super) fn unlabelled_subject(rest: &str) -> Option<&str> {
+    let t = rest.trim();
+    let first = t.lines().next()?.trim();
+    if first.is_empty() || starts_with_bullet(first) || paragraph_at_line(first).is_some() || is_handling_line(first) {
+        return None;
+    }
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = t.chars().filter(|c| c.is_uppercase()).count();
+    (letters >= 8 && capitals * 10 >= letters * 9 && t.len() <= 400).then_some(t)
 }
 
 pub(super) fn read_classified_by(out: &mut Body, value: &str) {
@@ -227,11 +288,15 @@ pub(super) fn find_fields(window: &str) -> Vec<(Field, usize, usize)> {
     let mut found: Vec<(Field, usize, usize)> = Vec::new(); // (field, marker start, value start)
     for m in FIELD.find_iter(window) {
         let text = m.as_str();
-        let lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '.').len();
+        let mut lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '.').len();
+        // `CAIROClassified By:`: the label run into the subject's last word
+        if text[lead..].get(1..11) == Some("Classified") {
+            lead += 1;
+        }
         let start = m.start() + lead;
         let field = match text.as_bytes().get(lead) {
             Some(b'E' | b'e') => Field::Eo,
-            Some(b'T') => Field::Tags,
+            Some(b'T' | b't') => Field::Tags,
             Some(b'S') => Field::Subject,
             Some(b'R') => Field::Ref,
             Some(b'C' | b'c') => Field::ClassifiedBy,
@@ -266,8 +331,16 @@ pub(super) fn read_fields(out: &mut Body, window: &str, found: &[(Field, usize, 
         let value = strip_markers(value);
         match field {
             Field::Eo => read_eo(out, &value),
-            Field::Tags => out.tags = tags(&value),
-            Field::Subject => out.subject = subject(&value),
+            Field::Tags => {
+                let (tags, end) = crate::tags::read(&value);
+                out.tags = tags;
+                if !found.iter().any(|f| f.0 == Field::Subject) {
+                    if let Some(rest) = unlabelled_subject(&value[end..]) {
+                        (out.subject, out.subject_marking) = subject(rest);
+                    }
+                }
+            }
+            Field::Subject => (out.subject, out.subject_marking) = subject(&value),
             Field::Ref => {
                 let v = value.trim();
                 if !v.is_empty() {
@@ -290,22 +363,78 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tags_with_every_separator() {
-        assert_eq!(tags(" PGOV PREL PHUM IR UK"), ["PGOV", "PREL", "PHUM", "IR", "UK"]);
-        assert_eq!(tags(" PGOV, PINS, ZI, MDC, ZANU-PF "), ["PGOV", "PINS", "ZI", "MDC", "ZANU-PF"]);
-        assert_eq!(tags("PREL;PGOV\nKDEM, PREL"), ["PREL", "PGOV", "KDEM"]);
-        assert_eq!(tags(" OVIP (CLINTON, HILLARY), PREL, AS, "), ["OVIP", "CLINTON, HILLARY", "PREL", "AS"]);
+    fn subjects() {
+        let s = |v: &str| subject(v).0;
+        assert_eq!(subject(" (C) IRAN:  TWO\n  LINES (SBU) "), (Some("IRAN: TWO LINES".into()), Some("C".into())));
+        assert_eq!(
+            s("  EXTENDED NATIONAL JURISDICTIONS OVER HIGH SEAS \n").as_deref(),
+            Some("EXTENDED NATIONAL JURISDICTIONS OVER HIGH SEAS")
+        );
+        assert_eq!(subject(" (U//FOUO) TEXT"), (Some("TEXT".into()), Some("U//FOUO".into())));
+        assert_eq!(s(" "), None);
+        // what ends a subject
+        assert_eq!(
+            s(" TRADE TALKS\nSensitive but Unclassified. Please handle accordingly.\n").as_deref(),
+            Some("TRADE TALKS")
+        );
+        assert_eq!(s(" TRADE\n TALKS\nSIPDIS\n").as_deref(), Some("TRADE TALKS"));
+        assert_eq!(s(" TRADE TALKS\nPAGE 02 ROME 01196 01 OF 02 082030Z\n").as_deref(), Some("TRADE TALKS"));
+        assert_eq!(s(" TRADE TALKS\n1. (C) Text.\n").as_deref(), Some("TRADE TALKS"));
+        // what the transcriptions leave in it
+        assert_eq!(
+            s(" KILL FARC'S KEY LEADER, SPURRING \\\nREGIONAL TENSIONS \\\n \\\n").as_deref(),
+            Some("KILL FARC'S KEY LEADER, SPURRING REGIONAL TENSIONS")
+        );
+        assert_eq!(s(" THE BUSINESS OF CORRUPTION <br>\n <br>\n").as_deref(), Some("THE BUSINESS OF CORRUPTION"));
+        assert_eq!(s(" SUBJECT: DEPUTY NSA VISIT").as_deref(), Some("DEPUTY NSA VISIT"));
+        assert_eq!(s("UBJECT: BAHRAIN WILL REQUEST").as_deref(), Some("BAHRAIN WILL REQUEST"));
+        assert_eq!(subject(" (C) SUBJECT: BRIEFING"), (Some("BRIEFING".into()), Some("C".into())));
+        assert_eq!(
+            s(" EGYPT'S 54th BIRD FLU VICTIM REF 09 CAIRO 0173 Sensitive but Unclassified. Please handle").as_deref(),
+            Some("EGYPT'S 54th BIRD FLU VICTIM")
+        );
+        assert_eq!(s(" REFORMS IN THE REFINERY SECTOR").as_deref(), Some("REFORMS IN THE REFINERY SECTOR"));
+        // 07MOSCOW1704, 05ISTANBUL329: a preview's cut subject, then the text again
+        assert_eq!(
+            s(" RUSSIAN SCIEN...\nC O N F I D E N T I A L MOSCOW 001704 SIPDIS").as_deref(),
+            Some("RUSSIAN SCIEN...")
+        );
+        assert_eq!(
+            s(" MUNICIPALITY TO FUND...\n14:25 UNCLAS SECTION 01 OF 03").as_deref(),
+            Some("MUNICIPALITY TO FUND...")
+        );
+        // 07MANAMA995: a banner run into it
+        assert_eq!(s(" BAHRAIN: ARAB LEAGUE UNCLAS MANAMA 000995 SIPDIS").as_deref(), Some("BAHRAIN: ARAB LEAGUE"));
     }
 
     #[test]
-    fn subjects() {
-        assert_eq!(subject(" (C) IRAN:  TWO\n  LINES (SBU) ").as_deref(), Some("IRAN: TWO LINES"));
-        assert_eq!(
-            subject("  EXTENDED NATIONAL JURISDICTIONS OVER HIGH SEAS \n").as_deref(),
-            Some("EXTENDED NATIONAL JURISDICTIONS OVER HIGH SEAS")
-        );
-        assert_eq!(subject(" (U//FOUO) TEXT").as_deref(), Some("TEXT"));
-        assert_eq!(subject(" "), None);
+    fn a_subject_without_its_label_after_the_tags() {
+        // 05BRASILIA2231
+        let b = body("C O N F I D E N T I A L BRASILIA 002231\n\nE.O. 12958: DECL: 08/19/2015\nTAGS: PREL MARR BR UNSC US\nDISCUSS HAITI AND OTHER ISSUES, 19 AUGUST 2005\n\nREF: STATE 149277\n\n1. (C) Text.");
+        assert_eq!(b.tags, ["PREL", "MARR", "BR", "UNSC", "US"]);
+        assert_eq!(b.subject.as_deref(), Some("DISCUSS HAITI AND OTHER ISSUES, 19 AUGUST 2005"));
+        // 06BUENOSAIRES2711: a partial extract's text is no subject
+        let b = body("TAGS: MARR PARM PREL AR\nnon-proliferation and military to military relations.\n");
+        assert_eq!((b.tags.len(), b.subject), (4, None));
+        // 06SAOPAULO348: REF bullets are no subject
+        let b = body("E.O. 12958: N/A TAGS: PGOV PHUM BR\n(B) Sao Paulo 215;\n(C) 05 Sao Paulo 975\n");
+        assert_eq!((b.tags.len(), b.subject), (3, None));
+    }
+
+    #[test]
+    fn classified_by_run_into_the_subject() {
+        // 07CAIRO3126
+        let b = body("SECRET CAIRO 1\n\nSUBJECT: SCENESETTER FOR A VISIT TO CAIROClassified By: DCM STUART JONES. REASONS: 1.4 (B) and (D)\n\n1. (S) Text.");
+        assert_eq!(b.subject.as_deref(), Some("SCENESETTER FOR A VISIT TO CAIRO"));
+        assert_eq!(b.classified_by.as_deref(), Some("DCM STUART JONES"));
+    }
+
+    #[test]
+    fn tags_labels_in_any_case() {
+        for label in ["TAGS:", "TAGS", "TAGS,", "Tags:", "tags:", "TAG:"] {
+            let b = body(&format!("UNCLAS STATE 1\n\n{label} PREL, PGOV\nSUBJECT: X\n\n1. Text."));
+            assert_eq!(b.tags, ["PREL", "PGOV"], "{label}");
+        }
     }
 
     #[test]

@@ -104,10 +104,11 @@ pub(super) fn signature(body: &str) -> (Vec<String>, Option<usize>) {
         }
         break;
     }
-    if line_start == 0 {
+    let mut line = body[line_start..end].trim();
+    // the first line of a whole body is its banner; of a cable's tail alone it may be the signed line
+    if line_start == 0 && (is_banner(line) || is_trailer(line)) {
         return (Vec::new(), None);
     }
-    let mut line = body[line_start..end].trim();
     // trailers run on to the end of the last line: "SCOBEY NNNN End Cable Text"
     for t in ["End Cable Text", "NNNN"] {
         if let Some(l) = line.strip_suffix(t) {
@@ -165,6 +166,13 @@ mod tests {
         assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\nSMITH/JONES\n CONFIDENTIAL\n>").signed_by, ["SMITH", "JONES"]);
         assert!(body("SECRET STATE 1\n\n1. (S) Text ends here.").signed_by.is_empty());
         assert!(body("SECRET STATE 1\n\n1. (S) Text.\n\nEND SUMMARY").signed_by.is_empty());
+        // a cable's last lines alone: the signer is still found
+        assert_eq!(
+            body("21. (S/NF) Once Khamenei commits. Visit London's Classified Website: XXXXXXXXXXXX LEBARON").signed_by,
+            ["LEBARON"]
+        );
+        assert_eq!(body("LEBARON").signed_by, ["LEBARON"]);
+        assert!(body("S E C R E T LONDON 000923").signed_by.is_empty());
         // the signer is not part of the last paragraph's text
         let b = body("SECRET STATE 1\n\n1. (S) Text.\n\nLEBARON\n");
         assert_eq!(b.paragraphs[0].text, "Text.");
