@@ -143,12 +143,13 @@ fn split_numbered(value: &str) -> Vec<(Option<String>, &str)> {
     while i < b.len() {
         let boundary = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b';' | b',');
         let n = expect.to_string();
-        let rest = &value[i..];
+        // bytes, not `&value[i..]`: `i` steps through bytes, and may sit inside a character
+        let rest = &b[i..];
         let used = if !boundary {
             None
-        } else if rest.starts_with(&format!("({n})")) {
+        } else if rest.starts_with(format!("({n})").as_bytes()) {
             Some(n.len() + 2)
-        } else if rest.starts_with(&n)
+        } else if rest.starts_with(n.as_bytes())
             && matches!(b.get(i + n.len()), Some(b'.' | b')'))
             && b.get(i + n.len() + 1).is_none_or(u8::is_ascii_whitespace)
         {
@@ -366,6 +367,13 @@ mod tests {
             ids(&r).into_iter().map(|(i, _)| i).collect::<Vec<_>>(),
             ["09HAVANA631", "09HAVANA322", "09HAVANA763"]
         );
+    }
+
+    #[test]
+    fn numbered_items_after_a_character_of_several_bytes() {
+        // found by the property test: a byte offset inside `é` is no place to slice
+        let r = parse("1. café STATE 1 2. LONDON 2", Some(9), "");
+        assert_eq!(ids(&r).len(), 2);
     }
 
     #[test]
