@@ -109,7 +109,9 @@ pub(crate) fn parse(body: &str, own_serial_hint: Option<&str>, depth: Depth, war
     let text_start = first_par.as_ref().map_or(pos + last_field_end, |p| p.0);
     read_paragraphs(&mut out, body, text_start, first_par, &markers);
     let intro = body[pos..text_start].trim_end_matches(|c: char| c == '-' || c.is_whitespace());
-    out.summary = section_text(&out.paragraphs, "SUMMARY", intro.to_ascii_uppercase().ends_with("SUMMARY"));
+    let after_fields = &body[(pos + last_field_end).min(text_start)..text_start];
+    out.summary = intro_summary(after_fields)
+        .or_else(|| section_text(&out.paragraphs, "SUMMARY", intro.to_ascii_uppercase().ends_with("SUMMARY")));
     // "1. Classified by ...": the field written as one of the first paragraphs
     if out.classified_by.is_none() {
         let found = out.paragraphs.iter().take(3).find_map(|p| {

@@ -54,6 +54,23 @@ pub(super) fn section_text(paragraphs: &[Paragraph], word: &str, heading_before_
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// A summary written before the numbered paragraphs, as a paragraph of its own
+/// (`SUMMARY: … END SUMMARY.`): its text, without the word Summary.
+pub(super) fn intro_summary(intro: &str) -> Option<String> {
+    let mut at = 0;
+    for line in intro.split_inclusive('\n') {
+        if let Some(start) = opens_with(line, "SUMMARY") {
+            let text = &intro[at + start..];
+            let end = text.to_ascii_uppercase().find("END SUMMARY").unwrap_or(text.len());
+            let s = squeeze(&text[..end]);
+            let s = s.trim_end_matches(['(', ' ', '-']).trim();
+            return (!s.is_empty()).then(|| s.to_owned());
+        }
+        at += line.len();
+    }
+    None
+}
+
 pub(super) fn push_squeezed(out: &mut String, s: &str) {
     let s = squeeze(s);
     if s.is_empty() {
@@ -164,5 +181,21 @@ mod tests {
     fn comments_inline_and_as_sections() {
         let b = body("SECRET STATE 1\nSUBJECT: X\n\n1. (S) Text (Comment: inline one. End Comment.) more.\n\n2. (C) Comment: the section\ngoes on.\n\n3. (C) Still comment. End Comment.\n\n4. (U) After.");
         assert_eq!(b.comment.as_deref(), Some("inline one.\n\nthe section goes on.\n\nStill comment."));
+    }
+
+    #[test]
+    fn summaries_in_every_form() {
+        let want = "The talks went well. More to come.";
+        for text in [
+            "SECRET STATE 1\n\nSUBJECT: X\n\n1. (C) Summary: The talks went well.\n\n2. (C) More to come. End Summary.\n\n3. (C) Text.",
+            "SECRET STATE 1\n\nSUBJECT: X\n\n1. (C) SUMMARY. The talks went well.\n\n2. (C) More to come. END SUMMARY.\n\n3. (C) Text.",
+            "SECRET STATE 1\n\nSUBJECT: X\n\nSUMMARY: The talks went well. More to come. END SUMMARY.\n\n1. (C) Text.",
+            "SECRET STATE 1\n\nSUBJECT: X\n\n------- SUMMARY -------\n\n1. (C) The talks went well.\n\n2. (C) More to come. End summary.\n\n3. (C) Text.",
+            "SECRET STATE 1\n\nSUBJECT: X\n\nSummary -------\n\n1. (C) The talks went well.\n\n2. (C) More to come. End Summary.\n\n3. (C) Text.",
+        ] {
+            let b = body(text);
+            let got = b.summary.as_deref().map(|s| s.replace("\n\n", " "));
+            assert_eq!(got.as_deref(), Some(want), "{text}");
+        }
     }
 }
