@@ -116,6 +116,15 @@ pub(super) fn signature(body: &str) -> (Vec<String>, Option<usize>) {
             end = line_start + (body[line_start..].len() - body[line_start..].trim_start().len()) + line.len();
         }
     }
+    // `JOHNSON FOR THE AMBASSADOR`, `Johnson, for the Charge`: who signed for whom; the signer is
+    // the name
+    let upper = line.to_ascii_uppercase();
+    if let Some(i) = [" FOR THE AMBASSADOR", " FOR THE CHARGE", " FOR THE SECRETARY", " FOR THE CHIEF OF MISSION"]
+        .iter()
+        .find_map(|t| upper.strip_suffix(t).or_else(|| upper.strip_suffix(&format!("{t}:"))).map(str::len))
+    {
+        line = line[..i].trim_end_matches([',', ' ']);
+    }
     let words: Vec<&str> = line.split_whitespace().collect();
     // a name in mixed case alone on its line: "Sobel", "Murphy"
     if (1..=3).contains(&words.len()) && line.len() <= 40 && words.iter().all(|w| is_capitalised(w)) {
@@ -166,6 +175,10 @@ mod tests {
         assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\nSMITH/JONES\n CONFIDENTIAL\n>").signed_by, ["SMITH", "JONES"]);
         assert!(body("SECRET STATE 1\n\n1. (S) Text ends here.").signed_by.is_empty());
         assert!(body("SECRET STATE 1\n\n1. (S) Text.\n\nEND SUMMARY").signed_by.is_empty());
+        // signed for someone
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nJOHNSON FOR THE AMBASSADOR\n").signed_by, ["JOHNSON"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nFOR THE AMBASSADOR:\nJOHNSON\n").signed_by, ["JOHNSON"]);
+        assert_eq!(body("SECRET STATE 1\n\n1. (S) Text.\n\nJohnson, for the Charge\n").signed_by, ["Johnson"]);
         // a cable's last lines alone: the signer is still found
         assert_eq!(
             body("21. (S/NF) Once Khamenei commits. Visit London's Classified Website: XXXXXXXXXXXX LEBARON").signed_by,
