@@ -270,6 +270,11 @@ pub fn read(value: &str) -> (Vec<String>, usize) {
         // the line-continuation backslash of some cables, and HTML line breaks
         let text = line.trim_end().trim_end_matches('\\').trim_end();
         let text = text.strip_suffix("<br>").or_else(|| text.strip_suffix("<BR>")).unwrap_or(text);
+        // a page marker that breaks into the field (`SECRET PAGE 02 LIMA 02475 01 OF 04`)
+        if !first && crate::body::is_page_marker(text.trim()) {
+            end += line.len();
+            continue;
+        }
         if text.trim().is_empty() {
             if first {
                 end += line.len();
@@ -330,6 +335,12 @@ mod tests {
         assert_eq!(tags(" MARR PARM AR\nnon-proliferation and military to military relations"), ["MARR", "PARM", "AR"]);
         // 09MALABO27: HTML line breaks
         assert_eq!(tags(" PREL ECIN PINR\nSOCI, EK <br>\n"), ["PREL", "ECIN", "PINR", "SOCI", "EK"]);
+    }
+
+    #[test]
+    fn tags_of_several_words_and_with_slashes() {
+        assert_eq!(tags(" PREL AMGT COUNTRY CLEARANCE KU"), ["PREL", "AMGT", "COUNTRY CLEARANCE", "KU"]);
+        assert_eq!(tags(" PREL, UNGA/C-6, KTIA"), ["PREL", "UNGA/C-6", "KTIA"]);
     }
 
     #[test]

@@ -132,6 +132,13 @@ pub(super) fn remove_ranges(text: &str, offset: usize, ranges: &[std::ops::Range
     out
 }
 
+/// `PAGE 02 ROME 01196 01 OF 02 082030Z`, `SECRET PAGE 02 LIMA 02475 01 OF 04`: the page line
+/// of a cable printed from the old system.
+pub(crate) fn is_page_marker(line: &str) -> bool {
+    let mut w = line.split_whitespace().skip_while(|w| meta::level_from_words(w).is_some());
+    w.next() == Some("PAGE") && w.next().is_some_and(|n| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,7 @@ mod signature;
 
 pub(crate) use banner::is_banner;
 use banner::*;
+pub(crate) use markers::is_page_marker;
 use markers::*;
 use paragraphs::*;
 use preamble::*;

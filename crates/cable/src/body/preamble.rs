@@ -209,13 +209,6 @@ pub(super) fn is_handling_line(line: &str) -> bool {
         || u.starts_with("NOT FOR INTERNET DISTRIBUTION")
 }
 
-/// `PAGE 02 ROME 01196 01 OF 02 082030Z`, `SECRET PAGE 02 LIMA 02475 01 OF 04`: the page line
-/// of a cable printed from the old system.
-pub(super) fn is_page_marker(line: &str) -> bool {
-    let mut w = line.split_whitespace().skip_while(|w| meta::level_from_words(w).is_some());
-    w.next() == Some("PAGE") && w.next().is_some_and(|n| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// The text after a cable's tags when it has no SUBJECT label: its subject, when it reads as one
 /// (05BRASILIA2231's `DISCUSS HAITI AND OTHER ISSUES, 19 AUGUST 2005`) — written in capitals, not
 /// a REF bullet, not a numbered paragraph, not a handling line — and `None` when it is other
@@ -332,6 +325,9 @@ pub(super) fn read_fields(out: &mut Body, window: &str, found: &[(Field, usize, 
         match field {
             Field::Eo => read_eo(out, &value),
             Field::Tags => {
+                // the value ends at its first blank line; a blank line now is where a page or
+                // section marker was taken out, inside the field
+                let value = value.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
                 let (tags, end) = crate::tags::read(&value);
                 out.tags = tags;
                 if !found.iter().any(|f| f.0 == Field::Subject) {
@@ -427,6 +423,12 @@ mod tests {
         let b = body("SECRET CAIRO 1\n\nSUBJECT: SCENESETTER FOR A VISIT TO CAIROClassified By: DCM STUART JONES. REASONS: 1.4 (B) and (D)\n\n1. (S) Text.");
         assert_eq!(b.subject.as_deref(), Some("SCENESETTER FOR A VISIT TO CAIRO"));
         assert_eq!(b.classified_by.as_deref(), Some("DCM STUART JONES"));
+    }
+
+    #[test]
+    fn a_page_marker_inside_the_tags_is_cut() {
+        let b = body("SECRET LIMA 002475\n\nE.O. 12958: DECL: 1/1/2016\nTAGS: PREL PGOV\nSECRET PAGE 02 LIMA 02475 01 OF 04 151234Z\nPINR PE\nSUBJECT: X\n\n1. (S) Text.");
+        assert_eq!(b.tags, ["PREL", "PGOV", "PINR", "PE"]);
     }
 
     #[test]
