@@ -47,6 +47,26 @@ pub fn canonical_station(station: &str) -> Option<&'static str> {
     tables.stations.get(fixed.as_str()).copied()
 }
 
+/// Every reference id of the full release, canonical (251,287 of them, from the release's own
+/// list, `demo/full-release-ids.csv.gz`, compiled in): read the first time a REF line can be
+/// read two ways, so that the reading that is a cable of the release wins.
+static RELEASE_IDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let gz: &[u8] = include_bytes!("../../../demo/full-release-ids.csv.gz");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz), &mut text)
+        .expect("the compiled-in list of the release's ids is valid gzip");
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .map(|id| canonicalize(id).unwrap_or_else(|| id.to_owned()))
+        .collect()
+});
+
+/// Is `canonical_id` a cable of the full release?
+pub fn in_release(canonical_id: &str) -> bool {
+    RELEASE_IDS.contains(canonical_id)
+}
+
 /// The parts of a valid reference id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefId {

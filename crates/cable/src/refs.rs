@@ -191,33 +191,33 @@ fn cable_ids(item: &str, default_year: Option<u8>) -> Vec<String> {
             Some(y) if i + 1 < tokens.len() => (Some(y), i + 1),
             _ => (None, i),
         };
-        let mut matched = false;
+        // every reading of the tokens here, in order of preference; the first that is a cable of
+        // the release wins, else the first
+        let mut readings: Vec<(String, usize)> = Vec::new();
         for words in (1..=3).rev() {
             let Some(serial) = tokens.get(start + words) else { continue };
             let words_read = &tokens[start..start + words];
-            // `PARIS FR 678`: the post and its country code, as routing lines write it; the
-            // reading without the code wins when it names a station
+            let next = start + words + 1;
+            // `SECSTATE 06 163201`: the year between the station and the serial
+            let earlier = |yy: u8| default_year.is_none_or(|d| yy <= d) || yy >= 66;
+            if serial.len() == 2 && year.is_none() && year_token(serial).is_some_and(earlier) {
+                if let Some(s) = tokens.get(next).filter(|s| s.len() >= 3 && s.len() != 4) {
+                    readings.extend(citation(words_read, s, year_token(serial)).map(|id| (id, next + 1)));
+                }
+            }
+            // `PARIS FR 678`: the post and its country code, as routing lines write it
             let country = words > 1
                 && words_read[words - 1].len() == 2
                 && words_read[words - 1].bytes().all(|c| c.is_ascii_alphabetic());
-            // `SECSTATE 06 163201`: the year between the station and the serial
-            let earlier = |yy: u8| default_year.is_none_or(|d| yy <= d) || yy >= 66;
-            let year_between = (serial.len() == 2 && year.is_none() && year_token(serial).is_some_and(earlier))
-                .then(|| tokens.get(start + words + 1).filter(|s| s.len() >= 3 && s.len() != 4))
-                .flatten()
-                .and_then(|s| citation(words_read, s, year_token(serial)));
-            let found = year_between
-                .inspect(|_| i += 1)
-                .or_else(|| {
-                    country.then(|| citation(&words_read[..words - 1], serial, year.or(default_year))).flatten()
-                })
-                .or_else(|| citation(words_read, serial, year.or(default_year)));
-            if let Some(id) = found {
-                ids.push(id);
-                i = start + words + 1;
-                matched = true;
-                break;
+            if country {
+                readings.extend(citation(&words_read[..words - 1], serial, year.or(default_year)).map(|id| (id, next)));
             }
+            readings.extend(citation(words_read, serial, year.or(default_year)).map(|id| (id, next)));
+        }
+        let matched = !readings.is_empty();
+        if let Some((id, next)) = readings.iter().find(|(id, _)| refid::in_release(id)).or(readings.first()).cloned() {
+            ids.push(id);
+            i = next;
         }
         if !matched {
             i += 1;
@@ -374,6 +374,19 @@ mod tests {
         // found by the property test: a byte offset inside `é` is no place to slice
         let r = parse("1. café STATE 1 2. LONDON 2", Some(9), "");
         assert_eq!(ids(&r).len(), 2);
+    }
+
+    #[test]
+    fn a_reading_that_is_a_cable_of_the_release_wins() {
+        // `PARIS FR` is Embassy Paris (08PARIS678 is a cable of the release) or the mission to
+        // UNESCO (PARISFR: 08PARISFR1185 is one, 08PARIS1185 is not)
+        let first = |v: &str| match &parse(v, Some(8), "")[0] {
+            Reference::Cable { id, .. } => id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(first("PARIS FR 678"), "08PARIS678");
+        assert_eq!(first("PARIS FR 1185"), "08PARISFR1185");
+        assert!(refid::in_release("09LONDON923") && !refid::in_release("09LONDON99999999"));
     }
 
     #[test]
