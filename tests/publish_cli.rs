@@ -346,3 +346,33 @@ fn press_coverage_reaches_the_cable_pages() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// `redact add` says where a redaction matches before it is added, and refuses one that would
+/// rewrite other words (fewer than 3 letters: `ir` was accepted and rewrote 6,536 real cables)
+/// or that matches nothing (most likely misspelt), unless forced.
+#[test]
+fn a_redaction_is_previewed_and_a_harmful_or_useless_one_refused() {
+    let (_dir, data) = archive();
+    cablegate(&data)
+        .args(["redact", "add", "Moussavi", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"Moussavi\" matches").and(predicate::str::contains("09LONDON923: ")));
+    cablegate(&data).args(["redact", "list", "--json"]).assert().success().stdout(predicate::str::contains("[]"));
+    cablegate(&data)
+        .args(["redact", "add", "ir"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("fewer than 3 letters"));
+    cablegate(&data)
+        .args(["redact", "add", "Zzyzx Qwertyuiop"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("matches nothing in the archive"));
+    cablegate(&data).args(["redact", "add", "Zzyzx Qwertyuiop", "--force"]).assert().success();
+    cablegate(&data)
+        .args(["redact", "add", "Moussavi"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("in 1 cable\n").and(predicate::str::contains("[[")));
+}

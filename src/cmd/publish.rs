@@ -128,15 +128,23 @@ pub fn withdraw(data: DataDir, args: WithdrawArgs) -> anyhow::Result<ExitCode> {
 
 #[derive(clap::Subcommand)]
 pub enum RedactCommand {
-    /// Redact TEXT on publish: every occurrence, any case, any white space between its words
+    /// Redact TEXT on publish: its words however the release writes them (any case, accents,
+    /// hyphens, apostrophes, possessives, line breaks and section markers between them), never
+    /// inside a longer word. Prints where it matches first
     Add {
         text: String,
-        /// Only in this cable
+        /// Only in this cable (every record of it: its canonical id)
         #[arg(long, value_name = "REFID")]
         cable: Option<String>,
         /// Why (kept in the archive, never published)
         #[arg(long)]
         note: Option<String>,
+        /// Only print where it would match; add nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Add it even when it has fewer than 3 letters or matches nothing
+        #[arg(long)]
+        force: bool,
     },
     /// List the redactions
     List {
@@ -150,8 +158,25 @@ pub enum RedactCommand {
 pub fn redact(data: DataDir, command: RedactCommand) -> anyhow::Result<ExitCode> {
     let mut archive = Archive::open(&data.path)?;
     match command {
-        RedactCommand::Add { text, cable, note } => {
-            let id = archive.add_redaction(&text, cable.as_deref(), note.as_deref())?;
+        RedactCommand::Add { text, cable, note, dry_run, force } => {
+            let print = |p: &cablegate_archive::redact::Preview| {
+                let plural =
+                    |n: u64, one: &str, many: &str| format!("{} {}", thousands(n), if n == 1 { one } else { many });
+                println!(
+                    "{text:?} matches {} in {}",
+                    plural(p.places, "place", "places"),
+                    plural(p.cables, "cable", "cables")
+                );
+                for (id, context) in &p.examples {
+                    println!("  {id}: {context}");
+                }
+            };
+            if dry_run {
+                print(&archive.preview_redaction(&text, cable.as_deref())?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (id, preview) = archive.add_redaction_checked(&text, cable.as_deref(), note.as_deref(), force)?;
+            print(&preview);
             println!("redaction {id} added; it applies from the next build (cablegate publish)");
         }
         RedactCommand::List { json } => {

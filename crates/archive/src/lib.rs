@@ -47,6 +47,10 @@ pub enum Error {
     NoSuchRedaction(i64),
     #[error("a redaction needs at least 2 characters besides spaces")]
     EmptyRedaction,
+    #[error("{0:?} has fewer than 3 letters and would rewrite words it is part of; add --force to redact it anyway")]
+    RedactionTooShort(String),
+    #[error("{0:?} matches nothing in the archive (misspelt?); add --force to redact it anyway")]
+    RedactionMatchesNothing(String),
     #[error(transparent)]
     Publication(#[from] cablegate_publication::Error),
     #[error("article: {0}")]

@@ -1,13 +1,23 @@
 //! Redactions: text that must never reach the public. On publish every occurrence becomes
-//! `XXXXXXXXXXXX` — case-insensitively, and across line breaks and runs of spaces between words
-//! (`Nadia\n   Mellal`) — in every version's header and body, before the cable is parsed, so every
-//! derived field (subject, paragraphs, summary, signer, …) is derived from redacted text.
+//! `XXXXXXXXXXXX` in every version's header and body, before the cable is parsed, so every derived
+//! field (subject, tags, paragraphs, summary, signer, …) is derived from redacted text.
+//!
+//! A redaction is a sequence of **words**, matched against the text's words however the release
+//! wrote them: in any case, with or without accents (`Rodriguez` is `Rodríguez`), in full-width
+//! letters; with any run of spaces, line breaks, hyphens (also a hyphen at a line break:
+//! `Douste-⏎Blazy`) and section or page markers between the words (`Maxim ⏎ THE HAGUE 00002282 002
+//! OF 004 ⏎ Verhagen`); with every kind of apostrophe inside a word (`D'Alema`, `D’Alema`, the
+//! release's `D,Alema`) and possessives after one (`Garcia's Sabrido's`, `Jones'`). Never inside a
+//! longer word: `Iran` covers `Iran's`, not `Miranda`, `Tirana` or `aspirants`. The whole match
+//! becomes the mark; the markers inside it stay, so the page layout does.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
 use rusqlite::params;
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::{Archive, Error, Result};
 
@@ -25,9 +35,94 @@ pub struct Redaction {
     pub added_at: Option<crate::Timestamp>,
 }
 
-/// The pattern for one redaction: its words, escaped, with any white space between them.
+/// Apostrophes as the release writes them: `'`, `’`, `‘`, `` ` ``, `´`, and the comma its
+/// transcription put for one (`D,Alema`).
+const APOSTROPHES: &str = "'’‘`´ʼ,";
+/// Hyphens and dashes between the words of a name.
+const HYPHENS: &str = "-‐‑‒–—";
+
+/// What may stand between two words of a name: white space, hyphens, and section or page
+/// markers on lines of their own (`LONDON 00000923 002.2 OF 005`, `PAGE 02 ROME 01196 01 OF 02`).
+const GAP: &str =
+    r"(?:[\s\u{a0}\-‐‑‒–—]|\n[^\n]{0,80}?\b[0-9]{2,3}(?:\.[0-9])?\s+OF\s+[0-9]{2,3}\b[^\n]{0,24}(?:\n|$))+";
+
+/// A section or page marker inside a match, which the mark keeps.
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\n[^\n]{0,80}?\b[0-9]{2,3}(?:\.[0-9])?\s+OF\s+[0-9]{2,3}\b[^\n]{0,24}(?:\n|$)")
+        .expect("a valid pattern")
+});
+
+/// Every letter that folds to each base letter: its accented, full-width and other-case forms
+/// (`e`: `eéèêëēĕėęěÉ…ｅＥ`), from the Unicode decompositions of the Latin blocks.
+static FOLDS: LazyLock<HashMap<char, String>> = LazyLock::new(|| {
+    let mut m: HashMap<char, String> = HashMap::new();
+    let ranges = [0x00C0u32..=0x024F, 0x1E00..=0x1EFF, 0xFF21..=0xFF3A, 0xFF41..=0xFF5A];
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        if let Some(base) = fold_char(c) {
+            m.entry(base).or_default().push(c);
+        }
+    }
+    m
+});
+
+/// The ASCII letter a letter is written as without its accent or width (`é` → `e`, `Ｅ` → `e`).
+fn fold_char(c: char) -> Option<char> {
+    let base = c.nfkd().next()?;
+    base.is_ascii_alphabetic().then(|| base.to_ascii_lowercase())
+}
+
+/// The words of a redaction: split at white space and hyphens, accents and width folded away.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || HYPHENS.contains(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().map(|c| fold_char(c).unwrap_or(c)).collect())
+        .collect()
+}
+
+/// One word's pattern: each letter any of its forms, each apostrophe any apostrophe.
+fn word_pattern(word: &str) -> String {
+    let mut p = String::new();
+    for c in word.chars() {
+        if c.is_ascii_alphabetic() {
+            let l = c.to_ascii_lowercase();
+            p.push('[');
+            p.push(l);
+            p.push(l.to_ascii_uppercase());
+            p.extend(FOLDS.get(&l).into_iter().flat_map(|f| f.chars()));
+            p.push(']');
+        } else if APOSTROPHES.contains(c) {
+            p.push_str("['’‘`´ʼ,]");
+        } else {
+            p.push_str(&regex::escape(&c.to_string()));
+        }
+    }
+    p
+}
+
+/// The pattern for one redaction: its words, each with an optional possessive (`'s`, `s'`),
+/// with any [`GAP`] between them, and never inside a longer word.
 pub fn pattern(text: &str) -> String {
-    text.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+")
+    let words = words(text);
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let parts: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let mut p = word_pattern(w);
+            if is_word(w.chars().last()) {
+                // a possessive: `'s` (any apostrophe), then the end of the word, then the
+                // apostrophe of `Jones'`
+                p.push_str(r"(?:['’‘`´ʼ,][sS])?\b(?:['’‘`´ʼ](?:\s|$))?");
+            }
+            p
+        })
+        .collect();
+    let lead = if is_word(words.first().and_then(|w| w.chars().next())) { r"\b" } else { "" };
+    format!("{lead}(?:{})", parts.join(GAP))
+}
+
+/// The letters of a redaction, to refuse one too short to be a name.
+pub fn letters(text: &str) -> usize {
+    words(text).iter().flat_map(|w| w.chars()).filter(|c| c.is_alphanumeric()).count()
 }
 
 fn compile(texts: &[&str]) -> Option<Regex> {
@@ -40,17 +135,35 @@ fn compile(texts: &[&str]) -> Option<Regex> {
     let alternation = texts.iter().map(|t| format!("(?:{})", pattern(t))).collect::<Vec<_>>().join("|");
     Some(
         RegexBuilder::new(&alternation)
-            .case_insensitive(true)
             .size_limit(1 << 28)
+            .dfa_size_limit(1 << 28)
             .build()
             .expect("escaped literals form a valid pattern"),
     )
+}
+
+/// The mark for one match: the mark, and every marker the match spanned, in its place.
+fn mark(matched: &str) -> String {
+    let mut out = String::from(MARK);
+    for m in MARKER.find_iter(matched) {
+        let marker = m.as_str();
+        if !marker.starts_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(marker);
+    }
+    out
 }
 
 /// Applies redactions to texts.
 pub struct Redactor {
     global: Option<Regex>,
     per_cable: HashMap<String, Regex>,
+}
+
+/// The canonical id of a record's reference id (`08ECTION01OF02MANAMA492` → `08MANAMA492`).
+fn canonical(reference_id: &str) -> String {
+    cablegate_cable::refid::canonicalize(reference_id).unwrap_or_else(|| reference_id.to_ascii_uppercase())
 }
 
 impl Redactor {
@@ -64,18 +177,19 @@ impl Redactor {
         }
         Redactor {
             global: compile(&global),
-            per_cable: by_cable.into_iter().filter_map(|(c, t)| compile(&t).map(|re| (c, re))).collect(),
+            per_cable: by_cable.into_iter().filter_map(|(c, t)| compile(&t).map(|re| (canonical(&c), re))).collect(),
         }
     }
 
-    /// The text with every redaction for `reference_id` (and every global one) replaced.
+    /// The text with every redaction for the cable `reference_id` — any record of it: a scope
+    /// follows the cable's canonical id — and every global one replaced.
     pub fn apply(&self, reference_id: &str, text: &str) -> String {
         let mut out = match &self.global {
-            Some(re) => re.replace_all(text, MARK).into_owned(),
+            Some(re) => re.replace_all(text, |c: &regex::Captures| mark(&c[0])).into_owned(),
             None => text.to_owned(),
         };
-        if let Some(re) = self.per_cable.get(reference_id) {
-            out = re.replace_all(&out, MARK).into_owned();
+        if let Some(re) = self.per_cable.get(&canonical(reference_id)) {
+            out = re.replace_all(&out, |c: &regex::Captures| mark(&c[0])).into_owned();
         }
         out
     }
@@ -86,10 +200,103 @@ impl Redactor {
     }
 }
 
+/// Where a redaction would apply: how many places, in how many cables, and a few in context.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Preview {
+    pub places: u64,
+    pub cables: u64,
+    /// Up to five places: the cable and the text around the match, the match in `[[…]]`.
+    pub examples: Vec<(String, String)>,
+}
+
 impl Archive {
-    /// Adds a redaction, for every cable or for one.
+    /// Where the redaction `text` (for every cable, or for one) matches every version of every
+    /// text the archive holds, before it is added.
+    pub fn preview_redaction(&self, text: &str, cable: Option<&str>) -> Result<Preview> {
+        let one = Redaction { id: 0, text: text.to_owned(), cable: None, note: None, added_at: None };
+        let re = compile(&[one.text.as_str()]).ok_or(Error::EmptyRedaction)?;
+        let canonical_of = match cable {
+            Some(c) => Some(
+                self.find_cable(c)?
+                    .map(|(_, id)| canonical(&id))
+                    .ok_or_else(|| Error::NoSuchCable(c.trim().to_owned()))?,
+            ),
+            None => None,
+        };
+        let sql = |e| self.sql(e);
+        let mut s = self
+            .conn
+            .prepare(
+                "SELECT c.reference_id, v.pack, v.offset, v.length FROM versions v JOIN cables c ON c.id = v.cable_id
+                 WHERE ?1 IS NULL OR c.canonical_id = ?1 ORDER BY c.id, v.version",
+            )
+            .map_err(sql)?;
+        let rows = s
+            .query_map([canonical_of.as_deref()], |r| {
+                Ok((r.get::<_, String>(0)?, crate::texts::Location::from_row(r, 1)?))
+            })
+            .map_err(sql)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        let texts = self.texts_dir();
+        let mut preview = Preview::default();
+        let mut last_cable: Option<String> = None;
+        for (reference_id, at) in rows {
+            let (header, body) =
+                crate::texts::read(&texts, at).map_err(|source| Error::Io { path: texts.clone(), source })?;
+            let whole = format!("{header}\n{body}");
+            let mut found = false;
+            for m in re.find_iter(&whole) {
+                found = true;
+                preview.places += 1;
+                if preview.examples.len() < 5 {
+                    let mut from = m.start().saturating_sub(40);
+                    while !whole.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    let mut to = (m.end() + 40).min(whole.len());
+                    while !whole.is_char_boundary(to) {
+                        to += 1;
+                    }
+                    let context = format!("{}[[{}]]{}", &whole[from..m.start()], m.as_str(), &whole[m.end()..to]);
+                    preview
+                        .examples
+                        .push((reference_id.clone(), context.split_whitespace().collect::<Vec<_>>().join(" ")));
+                }
+            }
+            if found && last_cable.as_deref() != Some(reference_id.as_str()) {
+                preview.cables += 1;
+                last_cable = Some(reference_id);
+            }
+        }
+        Ok(preview)
+    }
+
+    /// Adds a redaction, for every cable or for one. Unless `force`, a redaction of fewer than 3
+    /// letters, or one that matches nothing in the archive, is refused: the first rewrites words
+    /// it was not meant for (`ir`), the second is most likely misspelt.
+    pub fn add_redaction_checked(
+        &mut self,
+        text: &str,
+        cable: Option<&str>,
+        note: Option<&str>,
+        force: bool,
+    ) -> Result<(i64, Preview)> {
+        let preview = self.preview_redaction(text, cable)?;
+        if !force {
+            if letters(text) < 3 {
+                return Err(Error::RedactionTooShort(text.trim().to_owned()));
+            }
+            if preview.places == 0 {
+                return Err(Error::RedactionMatchesNothing(text.trim().to_owned()));
+            }
+        }
+        Ok((self.add_redaction(text, cable, note)?, preview))
+    }
+
+    /// Adds a redaction, for every cable or for one, without looking first.
     pub fn add_redaction(&mut self, text: &str, cable: Option<&str>, note: Option<&str>) -> Result<i64> {
-        if text.split_whitespace().collect::<String>().chars().count() < 2 {
+        if letters(text) < 2 {
             return Err(Error::EmptyRedaction);
         }
         let cable_id = match cable {
@@ -156,5 +363,50 @@ mod tests {
         let red = Redactor::new(&[r("A.B. (Smith)", Some("09LONDON923")), r("Jones", None)]);
         assert_eq!(red.apply("09LONDON923", "a.b. (smith) and JONES"), format!("{MARK} and {MARK}"));
         assert_eq!(red.apply("09PARIS1", "A.B. (Smith) and Jones"), format!("A.B. (Smith) and {MARK}"));
+    }
+
+    #[test]
+    fn every_way_a_name_is_written() {
+        let cases: &[(&str, &str)] = &[
+            ("Garcia Sabrido", "met Garcia's Sabrido's deputy"),
+            ("Douste-Blazy", "FM Douste-\nBlazy said"),
+            ("Douste-Blazy", "FM Douste- \n Blazy said"),
+            ("Douste Blazy", "FM Douste-Blazy said"),
+            ("Rodríguez Zapatero", "PM Rodriguez Zapatero said"),
+            ("Rodriguez Zapatero", "PM RODRÍGUEZ ZAPATERO said"),
+            ("El Pais", "the daily EL PAÍS said"),
+            ("D'Alema", "FM D’Alema said"),
+            ("D'Alema", "FM D,Alema said"),
+            ("Maxim Verhagen", "FM Maxim\nTHE HAGUE 00002282 002 OF 004\nVerhagen said"),
+            ("Jones", "the Jones' house"),
+            ("Nadia Mellal", "met ＮＡＤＩＡ mellal"),
+        ];
+        for (name, text) in cases {
+            let out = Redactor::new(&[r(name, None)]).apply("09X1", text);
+            let folded: String = out.chars().map(|c| fold_char(c).unwrap_or(c)).collect::<String>().to_lowercase();
+            for w in words(name) {
+                assert!(!folded.contains(&w.to_lowercase()), "{name:?} survives in {out:?}");
+            }
+            assert!(out.contains(MARK), "{name:?}: {out:?}");
+        }
+    }
+
+    #[test]
+    fn never_inside_a_longer_word_and_markers_are_kept() {
+        let red = Redactor::new(&[r("Iran", None)]);
+        let text = "Iran's aspirants in Miranda, Tirana and Osseiran; IRAN.";
+        assert_eq!(red.apply("X", text), format!("{MARK} aspirants in Miranda, Tirana and Osseiran; {MARK}."));
+        let red = Redactor::new(&[r("Maxim Verhagen", None)]);
+        assert_eq!(
+            red.apply("X", "FM Maxim\nTHE HAGUE 00002282 002 OF 004\nVerhagen said"),
+            format!("FM {MARK}\nTHE HAGUE 00002282 002 OF 004\n said")
+        );
+    }
+
+    #[test]
+    fn a_cable_scope_covers_every_record_of_the_cable() {
+        let red = Redactor::new(&[r("Khalifa", Some("08MANAMA492"))]);
+        assert_eq!(red.apply("08ECTION01OF02MANAMA492", "met Khalifa"), format!("met {MARK}"));
+        assert_eq!(red.apply("08MANAMA493", "met Khalifa"), "met Khalifa");
     }
 }

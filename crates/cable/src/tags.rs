@@ -286,7 +286,9 @@ pub fn read(value: &str) -> (Vec<String>, usize) {
         if !first && found.is_empty() {
             break;
         }
-        for t in found {
+        // a tag with a redaction in it (`XXXXXXXXXXXX, JAMES B`) is no tag: it would gather every
+        // cable whose person tag was redacted on one page
+        for t in found.into_iter().filter(|t| !t.contains("XXXXXX")) {
             if !tags.contains(&t) {
                 tags.push(t);
             }
@@ -353,5 +355,7 @@ mod tests {
             ["KFRD", "CVIS", "CMGT", "CASC", "KOCI", "ASEC", "PHUM", "SMIG", "EG"]
         );
         assert_eq!(tags(" prel, parm, ir"), ["PREL", "PARM", "IR"]);
+        // a redacted person is no tag at all
+        assert_eq!(tags(" OVIP (XXXXXXXXXXXX, JAMES B.), PREL"), ["OVIP", "PREL"]);
     }
 }
