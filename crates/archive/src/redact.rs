@@ -100,7 +100,7 @@ fn word_pattern(word: &str) -> String {
 }
 
 /// The pattern for one redaction: its words, each with an optional possessive (`'s`, `s'`),
-/// with any [`GAP`] between them, and never inside a longer word.
+/// with any gap between them (white space, hyphens, section markers), and never inside a longer word.
 pub fn pattern(text: &str) -> String {
     let words = words(text);
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
