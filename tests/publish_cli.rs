@@ -375,4 +375,16 @@ fn a_redaction_is_previewed_and_a_harmful_or_useless_one_refused() {
         .assert()
         .success()
         .stdout(predicate::str::contains("in 1 cable\n").and(predicate::str::contains("[[")));
+    // the parts of a name that survive the whole name, and redacting them too
+    cablegate(&data)
+        .args(["redact", "check", "Greg Berry"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"Greg\" matches").and(predicate::str::contains("\"Berry\" matches")));
+    cablegate(&data).args(["redact", "add", "Mir Hossein Moussavi", "--parts", "--force"]).assert().success();
+    cablegate(&data)
+        .args(["redact", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Hossein").and(predicate::str::contains("Mir Hossein Moussavi")));
 }

@@ -145,6 +145,17 @@ pub enum RedactCommand {
         /// Add it even when it has fewer than 3 letters or matches nothing
         #[arg(long)]
         force: bool,
+        /// Also redact each part of a name of several words (`Sabrido` of `Garcia Sabrido`)
+        #[arg(long)]
+        parts: bool,
+    },
+    /// List where the parts of a name of several words survive once the whole name is redacted
+    /// (`Saadi` of `Saadi al-Qadhafi`), for you to decide whether they name the person too
+    Check {
+        text: String,
+        /// Only in this cable
+        #[arg(long, value_name = "REFID")]
+        cable: Option<String>,
     },
     /// List the redactions
     List {
@@ -155,29 +166,41 @@ pub enum RedactCommand {
     Remove { id: i64 },
 }
 
+/// `"Moussavi" matches 3 places in 1 cable`, then up to five of them in context.
+fn print_preview(text: &str, p: &cablegate_archive::redact::Preview) {
+    let plural = |n: u64, one: &str, many: &str| format!("{} {}", thousands(n), if n == 1 { one } else { many });
+    println!("{text:?} matches {} in {}", plural(p.places, "place", "places"), plural(p.cables, "cable", "cables"));
+    for (id, context) in &p.examples {
+        println!("  {id}: {context}");
+    }
+}
+
 pub fn redact(data: DataDir, command: RedactCommand) -> anyhow::Result<ExitCode> {
     let mut archive = Archive::open(&data.path)?;
     match command {
-        RedactCommand::Add { text, cable, note, dry_run, force } => {
-            let print = |p: &cablegate_archive::redact::Preview| {
-                let plural =
-                    |n: u64, one: &str, many: &str| format!("{} {}", thousands(n), if n == 1 { one } else { many });
-                println!(
-                    "{text:?} matches {} in {}",
-                    plural(p.places, "place", "places"),
-                    plural(p.cables, "cable", "cables")
-                );
-                for (id, context) in &p.examples {
-                    println!("  {id}: {context}");
-                }
-            };
-            if dry_run {
-                print(&archive.preview_redaction(&text, cable.as_deref())?);
-                return Ok(ExitCode::SUCCESS);
+        RedactCommand::Add { text, cable, note, dry_run, force, parts } => {
+            let mut texts = vec![text.clone()];
+            if parts {
+                texts.extend(cablegate_archive::redact::name_parts(&text));
             }
-            let (id, preview) = archive.add_redaction_checked(&text, cable.as_deref(), note.as_deref(), force)?;
-            print(&preview);
-            println!("redaction {id} added; it applies from the next build (cablegate publish)");
+            for t in &texts {
+                if dry_run {
+                    print_preview(t, &archive.preview_redaction(t, cable.as_deref())?);
+                    continue;
+                }
+                let (id, preview) = archive.add_redaction_checked(t, cable.as_deref(), note.as_deref(), force)?;
+                print_preview(t, &preview);
+                println!("redaction {id} added; it applies from the next build (cablegate publish)");
+            }
+        }
+        RedactCommand::Check { text, cable } => {
+            let parts = archive.surviving_parts(&text, cable.as_deref())?;
+            if parts.is_empty() {
+                println!("{text:?} has no part of 3 letters or more to check");
+            }
+            for (part, preview) in parts {
+                print_preview(&part, &preview);
+            }
         }
         RedactCommand::List { json } => {
             let list = archive.redactions()?;

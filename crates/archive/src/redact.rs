@@ -207,14 +207,78 @@ pub struct Preview {
     pub cables: u64,
     /// Up to five places: the cable and the text around the match, the match in `[[…]]`.
     pub examples: Vec<(String, String)>,
+    #[serde(skip)]
+    last_cable: Option<String>,
+}
+
+impl Preview {
+    /// Counts the matches of `re` in one text of `reference_id`.
+    fn count(&mut self, re: &Regex, reference_id: &str, whole: &str) {
+        let mut found = false;
+        for m in re.find_iter(whole) {
+            found = true;
+            self.places += 1;
+            if self.examples.len() < 5 {
+                let mut from = m.start().saturating_sub(40);
+                while !whole.is_char_boundary(from) {
+                    from -= 1;
+                }
+                let mut to = (m.end() + 40).min(whole.len());
+                while !whole.is_char_boundary(to) {
+                    to += 1;
+                }
+                let context = format!("{}[[{}]]{}", &whole[from..m.start()], m.as_str(), &whole[m.end()..to]);
+                self.examples.push((reference_id.to_owned(), context.split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+        }
+        if found && self.last_cable.as_deref() != Some(reference_id) {
+            self.cables += 1;
+            self.last_cable = Some(reference_id.to_owned());
+        }
+    }
+}
+
+/// The words of a name of several words that could name the person alone: 3 letters or more.
+pub fn name_parts(text: &str) -> Vec<String> {
+    let parts: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || HYPHENS.contains(c)).filter(|w| letters(w) >= 3).collect();
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    parts.into_iter().map(str::to_owned).collect()
 }
 
 impl Archive {
     /// Where the redaction `text` (for every cable, or for one) matches every version of every
     /// text the archive holds, before it is added.
     pub fn preview_redaction(&self, text: &str, cable: Option<&str>) -> Result<Preview> {
-        let one = Redaction { id: 0, text: text.to_owned(), cable: None, note: None, added_at: None };
-        let re = compile(&[one.text.as_str()]).ok_or(Error::EmptyRedaction)?;
+        let re = compile(&[text]).ok_or(Error::EmptyRedaction)?;
+        let mut preview = Preview::default();
+        self.each_version_text(cable, |reference_id, whole| preview.count(&re, reference_id, whole))?;
+        Ok(preview)
+    }
+
+    /// The parts of a name of several words (`Sabrido` of `Garcia Sabrido`, each of 3 letters or
+    /// more) that survive where the whole name is redacted, with where they are: for the publisher
+    /// to decide whether they name the person too (`redact add --parts` redacts them).
+    pub fn surviving_parts(&self, text: &str, cable: Option<&str>) -> Result<Vec<(String, Preview)>> {
+        let whole_name =
+            Redactor::new(&[Redaction { id: 0, text: text.to_owned(), cable: None, note: None, added_at: None }]);
+        let parts = name_parts(text);
+        let res: Vec<Regex> = parts.iter().filter_map(|p| compile(&[p.as_str()])).collect();
+        let mut previews = vec![Preview::default(); parts.len()];
+        self.each_version_text(cable, |reference_id, whole| {
+            let redacted = whole_name.apply("", whole);
+            for (re, preview) in res.iter().zip(previews.iter_mut()) {
+                preview.count(re, reference_id, &redacted);
+            }
+        })?;
+        Ok(parts.into_iter().zip(previews).collect())
+    }
+
+    /// Calls `f` with every version's text (header, a line break, body) of every cable, or of
+    /// the cable `cable` names (every record of it), in the order the archive holds them.
+    fn each_version_text(&self, cable: Option<&str>, mut f: impl FnMut(&str, &str)) -> Result<()> {
         let canonical_of = match cable {
             Some(c) => Some(
                 self.find_cable(c)?
@@ -239,37 +303,12 @@ impl Archive {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
         let texts = self.texts_dir();
-        let mut preview = Preview::default();
-        let mut last_cable: Option<String> = None;
         for (reference_id, at) in rows {
             let (header, body) =
                 crate::texts::read(&texts, at).map_err(|source| Error::Io { path: texts.clone(), source })?;
-            let whole = format!("{header}\n{body}");
-            let mut found = false;
-            for m in re.find_iter(&whole) {
-                found = true;
-                preview.places += 1;
-                if preview.examples.len() < 5 {
-                    let mut from = m.start().saturating_sub(40);
-                    while !whole.is_char_boundary(from) {
-                        from -= 1;
-                    }
-                    let mut to = (m.end() + 40).min(whole.len());
-                    while !whole.is_char_boundary(to) {
-                        to += 1;
-                    }
-                    let context = format!("{}[[{}]]{}", &whole[from..m.start()], m.as_str(), &whole[m.end()..to]);
-                    preview
-                        .examples
-                        .push((reference_id.clone(), context.split_whitespace().collect::<Vec<_>>().join(" ")));
-                }
-            }
-            if found && last_cable.as_deref() != Some(reference_id.as_str()) {
-                preview.cables += 1;
-                last_cable = Some(reference_id);
-            }
+            f(&reference_id, &format!("{header}\n{body}"));
         }
-        Ok(preview)
+        Ok(())
     }
 
     /// Adds a redaction, for every cable or for one. Unless `force`, a redaction of fewer than 3
@@ -401,6 +440,13 @@ mod tests {
             red.apply("X", "FM Maxim\nTHE HAGUE 00002282 002 OF 004\nVerhagen said"),
             format!("FM {MARK}\nTHE HAGUE 00002282 002 OF 004\n said")
         );
+    }
+
+    #[test]
+    fn the_parts_of_a_name() {
+        assert_eq!(name_parts("Saadi al-Qadhafi"), ["Saadi", "Qadhafi"]);
+        assert_eq!(name_parts("Morales Troncoso"), ["Morales", "Troncoso"]);
+        assert!(name_parts("Ryzhkov").is_empty());
     }
 
     #[test]
