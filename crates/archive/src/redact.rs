@@ -152,6 +152,12 @@ fn mark(matched: &str) -> String {
         }
         out.push_str(marker);
     }
+    // `Jones' ` is matched with the white space after its apostrophe (the pattern has no
+    // look-ahead): that white space is no part of the name
+    let kept = matched.len() - matched.trim_end().len();
+    if kept > 0 && !out.ends_with('\n') {
+        out.push_str(&matched[matched.len() - kept..]);
+    }
     out
 }
 
@@ -418,6 +424,7 @@ mod tests {
             ("D'Alema", "FM D,Alema said"),
             ("Maxim Verhagen", "FM Maxim\nTHE HAGUE 00002282 002 OF 004\nVerhagen said"),
             ("Jones", "the Jones' house"),
+            ("United States", "the United States' recent"),
             ("Nadia Mellal", "met ＮＡＤＩＡ mellal"),
         ];
         for (name, text) in cases {
@@ -435,6 +442,9 @@ mod tests {
         let red = Redactor::new(&[r("Iran", None)]);
         let text = "Iran's aspirants in Miranda, Tirana and Osseiran; IRAN.";
         assert_eq!(red.apply("X", text), format!("{MARK} aspirants in Miranda, Tirana and Osseiran; {MARK}."));
+        // the white space after a possessive apostrophe stays (found by the property test)
+        let red = Redactor::new(&[r("United States", None)]);
+        assert_eq!(red.apply("X", "the United States' recent"), format!("the {MARK} recent"));
         let red = Redactor::new(&[r("Maxim Verhagen", None)]);
         assert_eq!(
             red.apply("X", "FM Maxim\nTHE HAGUE 00002282 002 OF 004\nVerhagen said"),
