@@ -20,6 +20,17 @@ fn shared() -> Option<PathBuf> {
     }
 }
 
+/// A table of `data/` generated from the release's data: it must be `text`;
+/// `CABLEGATE_UPDATE_TABLES=1` writes it.
+fn generated_table(name: &str, text: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
+    if std::env::var_os("CABLEGATE_UPDATE_TABLES").is_some() {
+        std::fs::write(&path, text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(committed == text, "data/{name} is stale: run with CABLEGATE_UPDATE_TABLES=1");
+}
+
 fn gz_lines(path: PathBuf) -> impl Iterator<Item = String> {
     let f = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f)).lines().map(|l| l.unwrap())
@@ -277,12 +288,7 @@ fn tables() {
         text.push_str(s);
         text.push('\n');
     }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/stations.txt");
-    if std::env::var_os("CABLEGATE_UPDATE_TABLES").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(committed == text, "data/stations.txt is stale: run with CABLEGATE_UPDATE_TABLES=1");
+    generated_table("stations.txt", &text);
     for (file, name) in [
         ("c14n_station_fixes.json", "c14n_station_fixes.json"),
         ("malformed_cable_ids.json", "malformed_cable_ids.json"),
@@ -403,10 +409,5 @@ fn tag_vocabulary() {
         text.push_str(t);
         text.push('\n');
     }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/corpus-tags.txt");
-    if std::env::var_os("CABLEGATE_UPDATE_TABLES").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(committed == text, "data/corpus-tags.txt is stale: run with CABLEGATE_UPDATE_TABLES=1");
+    generated_table("corpus-tags.txt", &text);
 }
