@@ -50,17 +50,41 @@ pub fn canonical_station(station: &str) -> Option<&'static str> {
 /// Every reference id of the full release, canonical (251,287 of them, from the release's own
 /// list, `demo/full-release-ids.csv.gz`, compiled in): read the first time a REF line can be
 /// read two ways, so that the reading that is a cable of the release wins.
+///
+/// Nearly every id of the list is canonical as written; the few that are not stand with their
+/// canonical form in `data/release-id-fixes.txt` (generated and checked by the corpus test
+/// `release_id_fixes`), so loading the set costs a decompression and a hash per id, not a
+/// [`canonicalize`] per id (that was ten times the cost, paid by every process that parses).
 static RELEASE_IDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     let gz: &[u8] = include_bytes!("../../../demo/full-release-ids.csv.gz");
     let mut text = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz), &mut text)
         .expect("the compiled-in list of the release's ids is valid gzip");
-    text.lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').nth(1))
-        .map(|id| canonicalize(id).unwrap_or_else(|| id.to_owned()))
-        .collect()
+    let fixes: HashMap<&str, &str> =
+        include_str!("../data/release-id-fixes.txt").lines().filter_map(|l| l.split_once('\t')).collect();
+    let mut ids = HashSet::with_capacity(text.len() / 24);
+    ids.extend(release_list_ids(&text).map(|id| fixes.get(id).copied().unwrap_or(id).to_owned()));
+    ids
 });
+
+/// The ids of the release's list (`id,reference_id,created_month` lines), as written.
+pub(crate) fn release_list_ids(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().skip(1).filter_map(|l| l.split(',').nth(1))
+}
+
+/// The ids of the release's list that [`canonicalize`] changes, with their canonical form, one
+/// `published<TAB>canonical` line each: what `data/release-id-fixes.txt` must hold.
+#[doc(hidden)]
+pub fn release_id_fixes(list: &str) -> String {
+    let mut out = String::new();
+    for id in release_list_ids(list) {
+        let canonical = canonicalize(id).unwrap_or_else(|| id.to_owned());
+        if canonical != id {
+            out.push_str(&format!("{id}\t{canonical}\n"));
+        }
+    }
+    out
+}
 
 /// Is `canonical_id` a cable of the full release?
 pub fn in_release(canonical_id: &str) -> bool {

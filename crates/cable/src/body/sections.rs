@@ -16,32 +16,31 @@ pub(super) fn section_text(paragraphs: &[Paragraph], word: &str, heading_before_
             i += 1;
             continue;
         };
-        // collect until END <WORD>
+        // the section runs until END <WORD>, at most eight paragraphs on; without it, the opening
+        // paragraph alone. Find the end first, then squeeze only what is kept.
+        let mut end = None;
+        for (j, p) in paragraphs.iter().enumerate().skip(i).take(8) {
+            let from = if j == i { start } else { 0 };
+            if let Some(e) = find_ignore_ascii_case(&p.text[from..], &end_word) {
+                end = Some((j, from + e));
+                break;
+            }
+        }
         let mut collected = String::new();
-        let mut j = i;
-        let mut from = start;
-        let mut closed = false;
-        while j < paragraphs.len() {
-            let t = &paragraphs[j].text[from..];
-            let upper = t.to_ascii_uppercase();
-            if let Some(e) = upper.find(&end_word) {
-                push_squeezed(&mut collected, &t[..e]);
-                closed = true;
-                break;
+        let j = match end {
+            Some((j, e)) => {
+                for (k, p) in paragraphs.iter().enumerate().take(j + 1).skip(i) {
+                    let from = if k == i { start } else { 0 };
+                    let to = if k == j { e } else { p.text.len() };
+                    push_squeezed(&mut collected, &p.text[from..to]);
+                }
+                j
             }
-            push_squeezed(&mut collected, t);
-            j += 1;
-            from = 0;
-            if j - i >= 8 {
-                break;
+            None => {
+                push_squeezed(&mut collected, &text[start..]);
+                i
             }
-        }
-        if !closed {
-            // no END marker: the section is the opening paragraph alone
-            collected.clear();
-            push_squeezed(&mut collected, &text[start..]);
-            j = i;
-        }
+        };
         let c = collected.trim().trim_end_matches(['(', ' ']).trim().to_owned();
         if !c.is_empty() {
             parts.push(c);
@@ -67,6 +66,21 @@ pub(super) fn intro_summary(intro: &str) -> Option<String> {
             return (!s.is_empty()).then(|| s.to_owned());
         }
         at += line.len();
+    }
+    None
+}
+
+/// Where `needle` (upper-case ASCII) first stands in `hay`, in any case.
+pub(super) fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let first = *n.first()?;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(first, first.to_ascii_lowercase(), &h[at..]) {
+        let i = at + i;
+        if h.len() - i >= n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n) {
+            return Some(i);
+        }
+        at = i + 1;
     }
     None
 }
@@ -147,6 +161,10 @@ pub(super) fn push_squeezed_part(parts: &mut Vec<String>, s: &str) {
 pub(super) fn opens_with(text: &str, word: &str) -> Option<usize> {
     let t = text.trim_start();
     let lead = text.len() - t.len();
+    let first = t.as_bytes().first().map(u8::to_ascii_uppercase);
+    if !matches!(first, Some(b'B' | b'S')) && first != word.as_bytes().first().copied() {
+        return None; // neither BEGIN, START nor the word: most paragraphs end here
+    }
     let upper: String = t.chars().take(40).collect::<String>().to_ascii_uppercase();
     let mut off = 0;
     for prefix in ["BEGIN ", "START "] {
