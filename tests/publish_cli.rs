@@ -388,3 +388,44 @@ fn a_redaction_is_previewed_and_a_harmful_or_useless_one_refused() {
         .success()
         .stdout(predicate::str::contains("Hossein").and(predicate::str::contains("Mir Hossein Moussavi")));
 }
+
+/// A build made before a redaction still holds the name: `export --build` refuses it unless
+/// forced, the audit reports it, `publications --prune` removes it and keeps the current one.
+#[test]
+fn builds_older_than_a_redaction_are_refused_reported_and_pruned() {
+    let (dir, data) = archive();
+    cablegate(&data).args(["release", "--all", "--at", "2011-01-01 00:00"]).assert().success();
+    cablegate(&data).arg("publish").assert().success();
+    cablegate(&data).args(["redact", "add", "moussavi"]).assert().success();
+    // the audit of the current build, made before the redaction, says to publish again
+    cablegate(&data).arg("audit").assert().failure().stdout(
+        predicate::str::contains("OLDER BUILD 1 lacks redaction(s) 1").and(predicate::str::contains("publish again")),
+    );
+    cablegate(&data).arg("publish").assert().success();
+    let mirror = dir.path().join("mirror");
+    cablegate(&data)
+        .args(["export", "--build", "1"])
+        .arg(&mirror)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("build 1 lacks redaction(s) 1 that build 2 applies"));
+    assert!(!mirror.join("index.html").exists(), "nothing is written");
+    cablegate(&data).args(["export", "--build", "1", "--force"]).arg(&mirror).assert().success();
+    cablegate(&data)
+        .arg("audit")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("OLDER BUILD 1 lacks redaction(s) 1: export refuses it"));
+    cablegate(&data)
+        .args(["publications", "--prune"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("build 1 removed: it lacks redaction(s) 1 of build 2"))
+        .stdout(predicate::str::contains("\n*     2  ").and(predicate::str::contains("\n      1  ").not()));
+    cablegate(&data).arg("audit").assert().success().stdout(predicate::str::contains("OLDER BUILD").not());
+    cablegate(&data)
+        .args(["publications", "--prune"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no build lacks"));
+}

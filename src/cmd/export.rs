@@ -22,6 +22,9 @@ pub struct ExportArgs {
     /// Print what was done as JSON
     #[arg(long)]
     json: bool,
+    /// Export an old build even when it lacks redactions a later build applies
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -51,7 +54,7 @@ pub fn export(data: DataDir, args: ExportArgs) -> anyhow::Result<ExitCode> {
             b.set_position(done);
         }
     };
-    let mut opts = cablegate_export::Options { progress: Some(&progress), ..Default::default() };
+    let mut opts = cablegate_export::Options { progress: Some(&progress), force: args.force, ..Default::default() };
     if let Some(t) = args.threads {
         opts.threads = t;
     }

@@ -265,6 +265,9 @@ pub struct PublicationsArgs {
     /// Remove an old build (not the current one)
     #[arg(long, value_name = "N")]
     remove: Vec<u32>,
+    /// Remove every old build that lacks a redaction the newest build applies
+    #[arg(long)]
+    prune: bool,
     #[arg(long)]
     json: bool,
 }
@@ -276,6 +279,23 @@ pub fn publications(data: DataDir, args: PublicationsArgs) -> anyhow::Result<Exi
         println!("build {n} removed");
     }
     let current = cablegate_publication::current(&dir)?;
+    if args.prune {
+        let mut pruned = 0;
+        for n in cablegate_publication::list(&dir)? {
+            if Some(n) == current {
+                continue;
+            }
+            if let Some((newer, ids)) = cablegate_publication::lacking_redactions(&dir, n)? {
+                cablegate_publication::remove(&dir, n)?;
+                let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                eprintln!("build {n} removed: it lacks redaction(s) {ids} of build {newer}");
+                pruned += 1;
+            }
+        }
+        if pruned == 0 {
+            eprintln!("no build lacks a redaction of the newest one");
+        }
+    }
     let mut manifests = Vec::new();
     for n in cablegate_publication::list(&dir)? {
         manifests.push(cablegate_publication::read_manifest(&cablegate_publication::publication_dir(&dir, n))?);
@@ -339,6 +359,23 @@ pub fn audit(data: DataDir, args: AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         for f in &r.findings {
             println!("FOUND {f}");
+        }
+        for b in &r.older_builds {
+            let ids = b.lacking.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            println!(
+                "OLDER BUILD {} lacks redaction(s) {ids}: export refuses it; `cablegate publications --prune` removes it{}",
+                b.number,
+                if b.number == r.build { " (this build: publish again)" } else { "" }
+            );
+        }
+        for p in &r.surviving_parts {
+            println!(
+                "PART {:?} of redaction {} is still in {} cable(s), e.g. {}: `cablegate redact check` shows where; `redact add --parts` redacts it",
+                p.part,
+                p.redaction,
+                p.cables,
+                p.examples.join(", ")
+            );
         }
         println!(
             "audit of build {} (as of {}): {} files, {} pages crawled, {} MB; {} cables checked as released; {} unreleased cables looked for ({} fingerprints); {} redactions looked for: {}",

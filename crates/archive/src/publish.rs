@@ -82,7 +82,8 @@ impl Archive {
         let builds = cablegate_publication::publications_dir(data_dir);
         std::fs::create_dir_all(&builds).at(&builds)?;
         let number = self.next_number(&builds)?;
-        let redactor = Redactor::new(&self.redactions()?);
+        let redactions = self.redactions()?;
+        let redactor = Redactor::new(&redactions);
         let rows = self.released_at(&at)?;
         let last = self.last_hashes()?;
         let plan = self.plan(&rows)?;
@@ -100,6 +101,7 @@ impl Archive {
                 .expect("spawn a thread")
         };
         let mut writer = PublicationWriter::create(&builds, number, &at)?;
+        writer.redactions(redactions.iter().map(|r| r.id).collect());
         let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
         let (mut added, mut changed) = (0u64, 0u64);
         for item in rx {
@@ -302,6 +304,7 @@ fn read_redact_parse(
         let row = &rows[row];
         let mut public = Vec::with_capacity(versions.len());
         let mut current_text = None;
+        let mut withheld = 0;
         for PlannedVersion { version, seen_at, released, at } in versions {
             let (header, body) = match crate::texts::read(texts, at) {
                 Ok(t) => t,
@@ -310,10 +313,11 @@ fn read_redact_parse(
                     return;
                 }
             };
-            let header = redactor.apply(&row.reference_id, &header);
-            let body = redactor.apply(&row.reference_id, &body);
+            let (header, in_header) = redactor.apply_counted(&row.reference_id, &header);
+            let (body, in_body) = redactor.apply_counted(&row.reference_id, &body);
             if version == current_version {
                 current_text = Some((header.clone(), body.clone()));
+                withheld = (in_header + in_body) as u32;
             }
             public.push(PublicVersion { version, seen_at, released, header, body });
         }
@@ -333,6 +337,7 @@ fn read_redact_parse(
             released_latest: row.released_latest.clone(),
             cable,
             versions: public,
+            withheld,
         };
         if tx.send(Ok((public, hash))).is_err() {
             return;

@@ -167,8 +167,9 @@ pub struct Redactor {
     per_cable: HashMap<String, Regex>,
 }
 
-/// The canonical id of a record's reference id (`08ECTION01OF02MANAMA492` → `08MANAMA492`).
-fn canonical(reference_id: &str) -> String {
+/// The canonical id of a record's reference id (`08ECTION01OF02MANAMA492` → `08MANAMA492`): what
+/// a redaction's scope is compared by.
+pub fn canonical(reference_id: &str) -> String {
     cablegate_cable::refid::canonicalize(reference_id).unwrap_or_else(|| reference_id.to_ascii_uppercase())
 }
 
@@ -190,14 +191,30 @@ impl Redactor {
     /// The text with every redaction for the cable `reference_id` — any record of it: a scope
     /// follows the cable's canonical id — and every global one replaced.
     pub fn apply(&self, reference_id: &str, text: &str) -> String {
+        self.apply_counted(reference_id, text).0
+    }
+
+    /// [`apply`](Self::apply), and how many passages it withheld (the redaction ledger's count).
+    pub fn apply_counted(&self, reference_id: &str, text: &str) -> (String, usize) {
+        let mut n = 0;
         let mut out = match &self.global {
-            Some(re) => re.replace_all(text, |c: &regex::Captures| mark(&c[0])).into_owned(),
+            Some(re) => re
+                .replace_all(text, |c: &regex::Captures| {
+                    n += 1;
+                    mark(&c[0])
+                })
+                .into_owned(),
             None => text.to_owned(),
         };
         if let Some(re) = self.per_cable.get(&canonical(reference_id)) {
-            out = re.replace_all(&out, |c: &regex::Captures| mark(&c[0])).into_owned();
+            out = re
+                .replace_all(&out, |c: &regex::Captures| {
+                    n += 1;
+                    mark(&c[0])
+                })
+                .into_owned();
         }
-        out
+        (out, n)
     }
 
     /// Every pattern, to search for in what was published.

@@ -44,19 +44,31 @@ pub(crate) fn cables_released(
     Ok(ids.into_iter().collect())
 }
 
-/// No redaction of one cable is left in any version of that cable's stored subject, header or
-/// body.
-pub(crate) fn per_cable_redactions(publication: &Publication, detector: &Detector) -> Result<Vec<Finding>> {
+/// No redaction is left in any version of any cable's stored subject, header or body, read
+/// through SQLite (a name the file scan cannot see: split across two of the file's pages) — every
+/// redaction of every cable, and each redaction of one cable in every record of that cable.
+pub(crate) fn stored_texts(publication: &Publication, detector: &Detector) -> Result<Vec<Finding>> {
     let mut found = Vec::new();
     let database = publication.dir().join("build.sqlite");
-    for (r, re) in &detector.per_cable {
-        let id = r.cable.as_deref().unwrap_or_default();
-        for v in publication.stored_versions(id)? {
+    let scoped: Vec<(String, &crate::detector::Matcher)> = detector
+        .per_cable
+        .iter()
+        .map(|m| (cablegate_archive::redact::canonical(m.0.cable.as_deref().unwrap_or_default()), m))
+        .collect();
+    for id in publication.reference_ids()? {
+        let canonical = cablegate_archive::redact::canonical(&id);
+        let mine: Vec<&crate::detector::Matcher> =
+            scoped.iter().filter(|(c, _)| *c == canonical).map(|(_, m)| *m).collect();
+        for v in publication.stored_versions(&id)? {
             for (what, text) in [("subject", &v.subject), ("header", &v.header), ("body", &v.body)] {
-                if re.is_match(text.as_bytes()) {
+                for (r, _) in detector
+                    .matching_globals(text.as_bytes())
+                    .into_iter()
+                    .chain(mine.iter().copied().filter(|(_, re)| re.is_match(text.as_bytes())))
+                {
                     found.push(Finding::RedactedInTable {
                         database: database.clone(),
-                        reference_id: id.to_owned(),
+                        reference_id: id.clone(),
                         version: v.version,
                         what,
                         text: r.text.clone(),
@@ -109,4 +121,61 @@ pub(crate) fn search_index(publication: &Publication, redactions: &[Redaction]) 
         }
     }
     Ok(found)
+}
+
+/// Every build on disk that lacks a redaction of the archive, by the redactions its manifest
+/// says it applied.
+pub(crate) fn older_builds(builds: &std::path::Path, redactions: &[Redaction]) -> Result<Vec<crate::OlderBuild>> {
+    let mut out = Vec::new();
+    for number in cablegate_publication::list(builds)? {
+        let m = cablegate_publication::read_manifest(&cablegate_publication::publication_dir(builds, number))?;
+        let applied = m.redactions.unwrap_or_default();
+        let lacking: Vec<i64> = redactions.iter().map(|r| r.id).filter(|id| !applied.contains(id)).collect();
+        if !lacking.is_empty() {
+            out.push(crate::OlderBuild { number, lacking });
+        }
+    }
+    Ok(out)
+}
+
+/// The parts of each redacted name of several words (`name_parts`) that a search of the build
+/// still finds, unless a redaction of its own covers the part.
+pub(crate) fn surviving_parts(
+    publication: &Publication,
+    redactions: &[Redaction],
+) -> Result<Vec<crate::SurvivingPart>> {
+    let index = match publication.search() {
+        Ok(index) => index,
+        Err(cablegate_publication::Error::NoSearch(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let ids: HashMap<u64, String> = publication.keys()?.into_iter().collect();
+    let redacted: HashSet<String> = redactions.iter().map(|r| r.text.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for r in redactions {
+        for part in cablegate_archive::redact::name_parts(&r.text) {
+            if redacted.contains(&part.to_lowercase()) {
+                continue;
+            }
+            let words: String = part.chars().filter(|&c| c != '"').collect();
+            let q = cablegate_search::parse(&format!("\"{words}\""));
+            let opts = cablegate_search::Options { limit: 5, facets: false, ..Default::default() };
+            let results = index.search(&q, &opts).map_err(cablegate_publication::Error::from)?;
+            let examples: Vec<String> = results
+                .hits
+                .iter()
+                .filter_map(|h| ids.get(&h.key).cloned())
+                .filter(|id| {
+                    r.cable.as_deref().is_none_or(|c| {
+                        cablegate_archive::redact::canonical(c) == cablegate_archive::redact::canonical(id)
+                    })
+                })
+                .collect();
+            let cables = if r.cable.is_some() { examples.len() as u64 } else { results.total };
+            if cables > 0 {
+                out.push(crate::SurvivingPart { redaction: r.id, part, cables, examples });
+            }
+        }
+    }
+    Ok(out)
 }

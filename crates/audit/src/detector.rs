@@ -16,6 +16,8 @@ pub(crate) type Matcher<'a> = (&'a Redaction, regex::bytes::Regex);
 pub(crate) struct Detector<'a> {
     /// Redactions of every cable: found anywhere.
     pub global: Vec<Matcher<'a>>,
+    /// The patterns of `global`, in one pass over a text: which of them to look for in it.
+    global_set: regex::bytes::RegexSet,
     /// Redactions of one cable: found in that cable's rows, and in files and pages named after it.
     pub per_cable: Vec<Matcher<'a>>,
     prints: Option<AhoCorasick>,
@@ -67,7 +69,13 @@ impl<'a> Detector<'a> {
                 .expect("escaped literals");
             (r, re)
         };
-        let global = redactions.iter().filter(|r| r.cable.is_none()).map(compile).collect();
+        let global: Vec<Matcher> = redactions.iter().filter(|r| r.cable.is_none()).map(compile).collect();
+        let global_set = regex::bytes::RegexSetBuilder::new(global.iter().map(|(r, _)| pattern(&r.text)))
+            .case_insensitive(true)
+            .size_limit(1 << 28)
+            .dfa_size_limit(1 << 28)
+            .build()
+            .expect("escaped literals");
         let per_cable = redactions.iter().filter(|r| r.cable.is_some()).map(compile).collect();
         let mut prints: Vec<String> = Vec::new();
         let mut owner: Vec<String> = Vec::new();
@@ -98,21 +106,48 @@ impl<'a> Detector<'a> {
         }
         report.fingerprints = prints.len() as u64;
         let prints = (!prints.is_empty()).then(|| AhoCorasick::new(&prints).expect("fingerprints form an automaton"));
-        Ok(Detector { global, per_cable, prints, owner })
+        Ok(Detector { global, global_set, per_cable, prints, owner })
+    }
+
+    /// The redactions of every cable that match `text`.
+    pub(crate) fn matching_globals(&self, text: &[u8]) -> Vec<&Matcher<'a>> {
+        self.global_set.matches(text).into_iter().map(|i| &self.global[i]).collect()
     }
 
     /// Findings in `bytes` (at `offset` in `place`); per-cable redactions count where `name`
     /// (a file name or URL, upper-cased) names their cable.
+    ///
+    /// Each redaction is looked for in the bytes and in the text a reader gets from them
+    /// ([`decoded`](crate::decode::decoded)): what the decoded text holds more of is reported
+    /// from there, at a character of that text instead of a byte.
     pub(crate) fn scan(&self, place: &str, name: &str, bytes: &[u8], offset: u64) -> Vec<Finding> {
         let mut found = Vec::new();
+        let decoded = crate::decode::decoded(bytes);
         let mine = self.per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c)));
-        for (r, re) in self.global.iter().chain(mine) {
-            for mat in re.find_iter(bytes) {
+        let candidates = |hay: &[u8]| -> Vec<usize> { self.global_set.matches(hay).into_iter().collect() };
+        let mut globals = candidates(bytes);
+        if let Some(d) = &decoded {
+            globals.extend(candidates(d.as_bytes()));
+            globals.sort_unstable();
+            globals.dedup();
+        }
+        for (r, re) in globals.into_iter().map(|i| &self.global[i]).chain(mine) {
+            let raw: Vec<_> = re.find_iter(bytes).collect();
+            let in_decoded: Vec<_> =
+                decoded.as_deref().map(|d| re.find_iter(d.as_bytes()).collect()).unwrap_or_default();
+            let (hay, matches, is_decoded) = if in_decoded.len() > raw.len() {
+                (decoded.as_deref().unwrap_or_default().as_bytes(), in_decoded, true)
+            } else {
+                (bytes, raw, false)
+            };
+            for mat in matches {
                 found.push(Finding::RedactedText {
                     place: place.to_owned(),
-                    offset: offset + mat.start() as u64,
+                    offset: if is_decoded { mat.start() as u64 } else { offset + mat.start() as u64 },
+                    decoded: is_decoded,
                     text: r.text.clone(),
                     redaction: r.id,
+                    context: context(hay, mat.start(), mat.end()),
                 });
             }
         }
@@ -127,4 +162,18 @@ impl<'a> Detector<'a> {
         }
         found
     }
+}
+
+/// Up to 40 bytes either side of a match, the match in `[[…]]`, white space folded: what a
+/// finding shows so that the publisher sees the place without opening the file.
+pub(crate) fn context(hay: &[u8], start: usize, end: usize) -> String {
+    let from = start.saturating_sub(40);
+    let to = (end + 40).min(hay.len());
+    let text = format!(
+        "{}[[{}]]{}",
+        String::from_utf8_lossy(&hay[from..start]),
+        String::from_utf8_lossy(&hay[start..end]),
+        String::from_utf8_lossy(&hay[end..to])
+    );
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

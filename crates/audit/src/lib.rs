@@ -10,6 +10,7 @@
 
 mod checks;
 mod crawl;
+mod decode;
 mod detector;
 mod files;
 
@@ -56,8 +57,9 @@ pub enum Finding {
         text: String,
         redaction: i64,
     },
-    /// Redacted text in a file or a page, at a byte offset.
-    RedactedText { place: String, offset: u64, text: String, redaction: i64 },
+    /// Redacted text in a file or a page, at a byte offset (or, `decoded`, at a character of
+    /// the text a reader gets from it: entities, escapes and markup undone), with its context.
+    RedactedText { place: String, offset: u64, decoded: bool, text: String, redaction: i64, context: String },
     /// An excerpt of an unreleased cable's text in a file or a page, at a byte offset.
     UnreleasedText { place: String, offset: u64, reference_id: String },
     /// The search index holds other cables than the publication.
@@ -80,8 +82,10 @@ impl std::fmt::Display for Finding {
                 "{}: {reference_id} version {version} {what}: redacted text {text:?} (redaction {redaction})",
                 database.display()
             ),
-            Finding::RedactedText { place, offset, text, redaction } => {
-                write!(f, "{place}: byte {offset}: redacted text {text:?} (redaction {redaction})")
+            Finding::RedactedText { place, offset, decoded, text, redaction, context } => {
+                let at = if *decoded { "character" } else { "byte" };
+                let of = if *decoded { " of the decoded text" } else { "" };
+                write!(f, "{place}: {at} {offset}{of}: redacted text {text:?} (redaction {redaction}): {context}")
             }
             Finding::UnreleasedText { place, offset, reference_id } => {
                 write!(f, "{place}: byte {offset}: text of {reference_id}, which is not released")
@@ -126,6 +130,32 @@ pub struct AuditReport {
     pub pages: u64,
     /// Each finding names the file, where, and what; empty when the publication is clean.
     pub findings: Vec<Finding>,
+    /// Builds on disk (the audited one too) that lack redactions the archive holds: not public
+    /// until served or exported, which `export` refuses; `publications --prune` removes them.
+    pub older_builds: Vec<OlderBuild>,
+    /// Words of a redacted name of several words that the build still holds on their own
+    /// (`Sabrido` of `Garcia Sabrido`): not findings — the word may name someone else — but
+    /// for the publisher to decide (`redact check`, `redact add --parts`).
+    pub surviving_parts: Vec<SurvivingPart>,
+}
+
+/// A build that lacks redactions of the archive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OlderBuild {
+    pub number: u32,
+    /// The redactions it lacks, by number (all of them for a build that did not record its own).
+    pub lacking: Vec<i64>,
+}
+
+/// A word of a redacted name that a build's search still finds.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SurvivingPart {
+    pub redaction: i64,
+    pub part: String,
+    /// Cables whose text holds the word.
+    pub cables: u64,
+    /// A few of them.
+    pub examples: Vec<String>,
 }
 
 /// What to audit beside the publication.
@@ -159,6 +189,8 @@ pub fn audit(archive: &Archive, data_dir: &Path, opts: &Options) -> Result<Audit
         redactions: 0,
         pages: 0,
         findings: Vec::new(),
+        older_builds: Vec::new(),
+        surviving_parts: Vec::new(),
     };
 
     report.findings.extend(checks::manifest_files(&publication)?);
@@ -166,8 +198,10 @@ pub fn audit(archive: &Archive, data_dir: &Path, opts: &Options) -> Result<Audit
     let redactions = archive.redactions()?;
     report.redactions = redactions.len() as u64;
     let detector = detector::Detector::new(archive, &redactions, &released, &m.made_at, &mut report)?;
-    report.findings.extend(checks::per_cable_redactions(&publication, &detector)?);
+    report.findings.extend(checks::stored_texts(&publication, &detector)?);
     report.findings.extend(checks::search_index(&publication, &redactions)?);
+    report.older_builds = checks::older_builds(&publications, &redactions)?;
+    report.surviving_parts = checks::surviving_parts(&publication, &redactions)?;
     let (files, bytes, found) = files::scan(&publication, opts.extra, &detector)?;
     report.files = files;
     report.bytes = bytes;

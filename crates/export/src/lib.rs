@@ -49,6 +49,11 @@ pub enum Error {
     Json { path: PathBuf, source: serde_json::Error },
     #[error("{0}: not a mirror (no MANIFEST.json)")]
     NoManifest(PathBuf),
+    #[error(
+        "build {build} lacks redaction(s) {ids} that build {newer} applies: its pages may show what they withhold \
+         (export the current build, remove old ones with `cablegate publications --prune`, or pass --force)"
+    )]
+    LacksRedactions { build: u32, newer: u32, ids: String },
     #[error("page {path} did not render: {message}")]
     Render { path: String, message: String },
 }
@@ -103,6 +108,8 @@ pub struct Options<'a> {
     pub threads: usize,
     /// Called now and then with (files done, files in all).
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Export a build even when it lacks redactions a later build applies.
+    pub force: bool,
 }
 
 impl Default for Options<'_> {
@@ -110,6 +117,7 @@ impl Default for Options<'_> {
         Options {
             threads: std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
             progress: None,
+            force: false,
         }
     }
 }
@@ -145,6 +153,12 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let started = std::time::Instant::now();
     let build = cablegate_publication::Publication::open(builds, number)?;
     let number = build.manifest().number;
+    if !opts.force {
+        if let Some((newer, ids)) = cablegate_publication::lacking_redactions(builds, number)? {
+            let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            return Err(Error::LacksRedactions { build: number, newer, ids });
+        }
+    }
     let mut paths = cablegate_site::paths(&build)?;
     // the page a static host shows for a missing file
     paths.push("/404.html".to_owned());

@@ -180,7 +180,7 @@ fn an_incremental_export_rewrites_only_what_changed() {
         .publish("2011-02-01T00:00:00Z");
     let builds = s.publications();
     let mirror = s.dir.path().join("mirror");
-    let first = export(&builds, None, &mirror, &Options { threads: 1, progress: None }).unwrap();
+    let first = export(&builds, None, &mirror, &Options { threads: 1, ..Default::default() }).unwrap();
     let before = read_manifest(&mirror).unwrap();
     assert!(mirror.join("cable/2000/09/00HARARE5461.html").exists());
 

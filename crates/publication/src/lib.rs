@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use read::{
     Article, CableLink, CableVersions, IndexRow, KeyCount, List, ListKind, ListOrder, ListRow, ReleaseDay,
-    StoredVersion, VersionSeen, VersionText,
+    StoredVersion, VersionSeen, VersionText, Withheld,
 };
 pub use write::{
     ArticleRecord, CatalogEntry, Counts, LogEntry, PublicCable, PublicVersion, PublicationWriter, ReleaseEvent,
@@ -41,8 +41,10 @@ pub use write::{
 
 /// The build layout's version, in `manifest.json` and the `meta` table. Readers refuse layouts
 /// they do not know. Layout 1 had no search index; it is still read (search answers that the
-/// build has none).
-pub const FORMAT: u32 = 2;
+/// build has none). Layout 3 added the redaction ledger (table `withheld`, the manifest's
+/// `redactions`); a build of layout 2 reads as one that withheld nothing and did not say which
+/// redactions it applied.
+pub const FORMAT: u32 = 3;
 const OLDEST_FORMAT: u32 = 1;
 
 /// The search index's folder inside a build.
@@ -115,6 +117,22 @@ pub struct Manifest {
     pub withdrawn: u64,
     /// SHA-256 of every file of the build but the manifest, by name.
     pub files: std::collections::BTreeMap<String, String>,
+    /// The archive's redactions the build applies, by number (never their text), from layout 3
+    /// on; `None` in older builds, which did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redactions: Option<Vec<i64>>,
+}
+
+impl Manifest {
+    /// The redactions `newer` applies that this build may not: all of them when this build is of
+    /// a layout that did not record its own. A build that lacks one may show what it withholds.
+    pub fn lacks_redactions_of(&self, newer: &Manifest) -> Vec<i64> {
+        let theirs = newer.redactions.as_deref().unwrap_or_default();
+        match &self.redactions {
+            Some(mine) => theirs.iter().copied().filter(|id| !mine.contains(id)).collect(),
+            None => theirs.to_vec(),
+        }
+    }
 }
 
 /// The folder of a data folder that holds its publications (`builds/`, its name kept until the
@@ -176,6 +194,20 @@ pub fn remove(builds: &Path, number: u32) -> Result<()> {
         return Err(Error::NoSuchBuild(number));
     }
     Ok(std::fs::remove_dir_all(&dir).at(dir)?)
+}
+
+/// The redactions that the newest build of `builds` applies and build `number` may not: `None`
+/// when it lacks none (or is the newest), else the newest build's number and the redactions'
+/// numbers. What `export --build`, `publications --prune` and the audit ask of an old build.
+pub fn lacking_redactions(builds: &Path, number: u32) -> Result<Option<(u32, Vec<i64>)>> {
+    let Some(&newest) = list(builds)?.last() else { return Ok(None) };
+    if newest <= number {
+        return Ok(None);
+    }
+    let mine = read_manifest(&publication_dir(builds, number))?;
+    let theirs = read_manifest(&publication_dir(builds, newest))?;
+    let lacking = mine.lacks_redactions_of(&theirs);
+    Ok((!lacking.is_empty()).then_some((newest, lacking)))
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {

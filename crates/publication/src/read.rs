@@ -155,6 +155,14 @@ pub struct StoredVersion {
     pub body: String,
 }
 
+/// A cable's entry in the redaction ledger: passages withheld by the publisher, and since which
+/// build (never what, never why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Withheld {
+    pub passages: u32,
+    pub since: u32,
+}
+
 /// A press article and the released cables it draws on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
@@ -439,6 +447,33 @@ impl Publication {
     /// The `n` tags on the most cables, most first.
     pub fn top_tags(&self, n: u32) -> Result<Vec<KeyCount>> {
         self.all_for("SELECT tag, count(*) FROM tags GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?1", n, key_count)
+    }
+
+    /// The redaction ledger of a cable: how many passages of its current text were withheld,
+    /// and since which build; `None` when nothing was (or the build's layout kept no ledger).
+    pub fn withheld(&self, reference_id: &str) -> Result<Option<Withheld>> {
+        if self.manifest.format < 3 {
+            return Ok(None);
+        }
+        self.conn
+            .prepare_cached(
+                "SELECT w.passages, w.since FROM withheld w JOIN cables c ON c.id = w.cable_id WHERE c.reference_id = ?1",
+            )
+            .and_then(|mut s| s.query_row([reference_id], |r| Ok(Withheld { passages: r.get(0)?, since: r.get(1)? })).optional())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The whole ledger, by reference id: since which build each cable has had passages withheld.
+    pub fn withheld_all(&self) -> Result<std::collections::HashMap<String, u32>> {
+        if self.manifest.format < 3 {
+            return Ok(Default::default());
+        }
+        let mut out = std::collections::HashMap::new();
+        self.each("SELECT c.reference_id, w.since FROM withheld w JOIN cables c ON c.id = w.cable_id", |r| {
+            out.insert(r.get(0)?, r.get(1)?);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// Every released cable with its number of versions, in the order they were published, given

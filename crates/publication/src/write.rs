@@ -47,6 +47,9 @@ CREATE TABLE refs (
 CREATE TABLE catalog (release_number INTEGER PRIMARY KEY, reference_id TEXT NOT NULL, canonical_id TEXT NOT NULL, created_month INTEGER);
 CREATE TABLE release_log (at TEXT NOT NULL, reference_id TEXT NOT NULL, kind TEXT NOT NULL); -- added, reissued, withdrawn
 CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL, title TEXT NOT NULL, outlet TEXT NOT NULL, date TEXT NOT NULL);
+-- the redaction ledger (layout 3): how many passages of a cable's current text the publisher
+-- withheld, and since which build; never what
+CREATE TABLE withheld (cable_id INTEGER PRIMARY KEY, passages INTEGER NOT NULL, since INTEGER NOT NULL);
 CREATE TABLE article_cables (article_id INTEGER NOT NULL, reference_id TEXT NOT NULL, PRIMARY KEY (article_id, reference_id)) WITHOUT ROWID;
 "#;
 
@@ -85,6 +88,9 @@ pub struct PublicCable {
     pub released_latest: Option<Timestamp>,
     pub cable: Cable,
     pub versions: Vec<PublicVersion>,
+    /// Passages of the current text the publisher's redactions withheld (the ledger's count;
+    /// the release's own `XXXXXXXXXXXX` are not counted).
+    pub withheld: u32,
 }
 
 /// A line of the collection's public catalogue.
@@ -158,6 +164,9 @@ pub struct PublicationWriter {
     made_at: Timestamp,
     count: u64,
     index: cablegate_search::Indexer,
+    redactions: Vec<i64>,
+    /// The previous build's ledger: since which build each cable has had passages withheld.
+    withheld_since: std::collections::HashMap<String, u32>,
 }
 
 /// Threads and memory of the search indexer while a build is written: bounded, whatever the
@@ -190,6 +199,10 @@ impl PublicationWriter {
         meta.execute(params!["made_at", made_at.as_str()]).map_err(sql)?;
         drop(meta);
         let index = cablegate_search::Indexer::create(&tmp.join(SEARCH_DIR), INDEX_THREADS, INDEX_MEMORY)?;
+        let withheld_since = match crate::current(builds)? {
+            Some(previous) => crate::Publication::open(builds, Some(previous))?.withheld_all()?,
+            None => Default::default(),
+        };
         Ok(PublicationWriter {
             builds: builds.to_owned(),
             tmp,
@@ -198,6 +211,8 @@ impl PublicationWriter {
             made_at: made_at.clone(),
             count: 0,
             index,
+            redactions: Vec::new(),
+            withheld_since,
         })
     }
 
@@ -269,6 +284,12 @@ impl PublicationWriter {
                 version.header,
                 version.body
             ])?;
+        }
+        if c.withheld > 0 {
+            let since = self.withheld_since.get(&cable.reference_id).copied().unwrap_or(self.number);
+            self.conn
+                .prepare_cached("INSERT INTO withheld (cable_id, passages, since) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, c.withheld, since])?;
         }
         let mut t = self.conn.prepare_cached("INSERT INTO tags (cable_id, position, tag) VALUES (?1, ?2, ?3)")?;
         for (i, tag) in cable.tags.iter().enumerate() {
@@ -345,6 +366,11 @@ impl PublicationWriter {
         Ok(())
     }
 
+    /// The archive's redactions this build applies, by number, for the manifest.
+    pub fn redactions(&mut self, ids: Vec<i64>) {
+        self.redactions = ids;
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -407,6 +433,7 @@ impl PublicationWriter {
             changed,
             withdrawn,
             files,
+            redactions: Some(self.redactions),
         };
         let mpath = self.tmp.join("manifest.json");
         std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).expect("a manifest serialises") + "\n")

@@ -88,9 +88,13 @@ pub(crate) fn cable(publication: &Publication, id: &str) -> Result<Page> {
                 cable: &'a cablegate_cable::Cable,
                 href: String,
                 released: &'a str,
+                /// the redaction ledger: passages withheld by the publisher, and since which build
+                #[serde(skip_serializing_if = "Option::is_none")]
+                withheld: Option<cablegate_publication::Withheld>,
             }
             let href = format!("/{}", cable_href(&c.reference_id, c.created.as_deref()));
-            let body = serde_json::to_string(&ApiCable { cable: &c, href, released: &released })?;
+            let withheld = publication.withheld(&c.reference_id)?;
+            let body = serde_json::to_string(&ApiCable { cable: &c, href, released: &released, withheld })?;
             Ok(page(200, body))
         }
         None => Ok(error(404, &format!("no released cable {}", id.to_ascii_uppercase()))),

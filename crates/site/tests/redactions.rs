@@ -84,3 +84,35 @@ fn names_written_every_way_the_release_writes_them_are_redacted_everywhere() {
     let diff = text(&b, &format!("/{}/diff_1_2.html", page.trim_end_matches(".html")));
     assert!(!diff.to_lowercase().contains("mellal"), "the old version's name survives on the diff page");
 }
+
+/// The redaction ledger: a cable with passages withheld says how many and since which build, on
+/// its page and in its JSON, and keeps the first build across later ones; a cable with none says
+/// nothing; what was withheld is never named.
+#[test]
+fn a_redacted_cable_shows_its_ledger_never_what_was_withheld() {
+    let s = Setup::fixtures().release_all("2010-11-28T00:00:00Z").publish("2010-11-28T00:00:00Z");
+    let before = text(&s.open(), "/api/cable/09LONDON923.json").matches(MARK).count();
+    let mut s = s;
+    s.archive.add_redaction("Moussavi", None, Some("a source's safety")).unwrap();
+    let s = s.publish("2010-11-29T00:00:00Z").publish("2010-11-30T00:00:00Z");
+    let b = s.open();
+    assert_eq!(b.manifest().number, 3);
+    let json: serde_json::Value =
+        serde_json::from_slice(&cablegate_site::render(&b, "/api/cable/09LONDON923.json").body).unwrap();
+    let passages = json["withheld"]["passages"].as_u64().unwrap();
+    // every mark added is counted, in the current text (the subject is a line of the body)
+    let after = text(&b, "/api/cable/09LONDON923.json").matches(MARK).count();
+    assert!(passages >= 20, "{passages}");
+    assert!(after > before, "{before} → {after}");
+    assert_eq!(json["withheld"]["since"], 2, "since the first build that withheld them");
+    let link = b.find("09LONDON923").unwrap().unwrap();
+    let page = text(&b, &format!("/{}", cablegate_site::cable_href(&link.reference_id, link.created.as_deref())));
+    let notice =
+        format!("Withheld by the publisher: {passages} passages of this cable, each marked {MARK}, since build 2.");
+    assert!(page.contains(&notice), "{page}");
+    assert!(!page.contains("a source's safety") && !page.to_lowercase().contains("moussavi"));
+    // a cable the redaction does not touch carries no ledger
+    let other = text(&b, "/api/cable/66BUENOSAIRES2481.json");
+    assert!(!other.contains("withheld"), "{other}");
+    assert!(text(&b, "/help.html").contains("Withheld passages"));
+}

@@ -48,6 +48,8 @@ struct CablePage {
     articles: Vec<ArticleLink>,
     diffs: Vec<(usize, usize)>,
     diff_base: String,
+    /// The redaction ledger: passages the publisher withheld, and since which build.
+    withheld: Option<cablegate_publication::Withheld>,
 }
 
 enum Seg {
@@ -155,6 +157,7 @@ pub(crate) fn page(publication: &Publication, path: &str, id: &str) -> Result<Pa
         articles: articles::links(publication, Some(&c.reference_id))?,
         diffs: (1..versions_n).flat_map(|a| (a + 1..=versions_n).map(move |b| (a, b))).collect(),
         diff_base: cable_href(&c.reference_id, c.created.as_deref()).trim_end_matches(".html").to_owned(),
+        withheld: publication.withheld(&c.reference_id)?,
         c,
     };
     Ok(Page::html(200, page.render()?))
