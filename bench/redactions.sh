@@ -6,8 +6,8 @@
 #
 # BIN defaults to target/release/cablegate. The corpus is written by ../shared/tools/make-corpus
 # (N cables, default all 251,287) into target/bench unless it is there. The 100 redactions are
-# names of people the real cables tag (`OVIP (CLINTON, HILLARY)` → `Hillary Clinton`) and the
-# surnames of their signers, most frequent first: real names, written into the synthetic texts
+# names of people the real cables tag (`OVIP (CLINTON, HILLARY)` → `Hillary Clinton`), then the
+# names of their signers (`Scobey`, `Van Voorst`), most frequent first: real names, written into the synthetic texts
 # the way the real ones are. They are put into the archive's table directly, as `redact add
 # --force` would store them, because each `redact add` first previews its matches over the whole
 # archive (seconds each at full scale), which is not what is measured here.
@@ -42,9 +42,10 @@ for line in sys.stdin:
             if last.isalpha() and first.split()[0].isalpha():
                 people[f"{first.split()[0].title()} {last.title()}"] += 1
     for s in c.get("signed_by") or []:
-        if s.isalpha() and len(s) >= 5:
+        if all(w.isalpha() for w in s.split()) and len(s) >= 4:
             signers[s.title()] += 1
-names = [n for n, _ in people.most_common(60)] + [n for n, _ in signers.most_common(40)]
+names = [n for n, _ in people.most_common()] + [n for n, _ in signers.most_common()]
+names = list(dict.fromkeys(names))
 print("\n".join(names[:100]))' > "$work/names.txt"
 echo "redactions: $(wc -l < "$work/names.txt") names, e.g. $(head -3 "$work/names.txt" | paste -sd, -)"
 

@@ -78,6 +78,11 @@ fn main() -> ExitCode {
         .init();
     let mut cli = Cli::parse();
     cli.data = cli.data.resolve();
+    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        // a command whose output is cut short (`cablegate stats | head -1`) ends quietly, as
+        // Unix tools do, instead of failing on the closed pipe; the server keeps ignoring it
+        sigpipe::reset();
+    }
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Import(args) => cmd::archive::import(cli.data, args),
@@ -100,8 +105,28 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, each said once: a library error that writes its cause into its own
+/// message (`{path}: {source}`) is not followed by that cause again.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        // SQLite's own cause repeats its message after its code ("Error code 11: …")
+        let bare =
+            text.split_once("Error code ").and_then(|(_, r)| r.split_once(": ")).map_or(text.as_str(), |(_, m)| m);
+        if out.contains(&text) || out.contains(bare) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }

@@ -103,6 +103,16 @@ pub fn import(data: DataDir, args: ImportArgs) -> anyhow::Result<ExitCode> {
         if summary.skipped_pages > 0 {
             println!("{} pages that are not cable pages (listings, index) skipped", thousands(summary.skipped_pages));
         }
+        if !summary.other_files.is_empty() {
+            let shown: Vec<String> = summary.other_files.iter().take(3).map(|p| p.display().to_string()).collect();
+            let more = summary.other_files.len().saturating_sub(3);
+            println!(
+                "{} files in the folders not read: a folder is read for cable pages (.html) only; name a CSV or JSON lines file itself ({}{})",
+                thousands(summary.other_files.len() as u64),
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            );
+        }
         if summary.changed_nothing() && summary.rejected == 0 {
             println!("nothing changed: the archive already held every record");
         }
@@ -140,11 +150,18 @@ pub struct StatsArgs {
     /// Also check the archive whole: SQLite's integrity, and every version's text against its hash
     #[arg(long)]
     check: bool,
+    /// Rebuild the archive's indexes from its tables (what repairs a damaged index), then check
+    #[arg(long)]
+    reindex: bool,
 }
 
 pub fn stats(data: DataDir, args: StatsArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_existing(&data.path)?;
-    if args.check {
+    if args.reindex {
+        archive.reindex()?;
+        eprintln!("the archive's indexes were rebuilt from its tables");
+    }
+    if args.check || args.reindex {
         let c = archive.check()?;
         for p in &c.problems {
             eprintln!("problem: {p}");
@@ -160,6 +177,12 @@ pub fn stats(data: DataDir, args: StatsArgs) -> anyhow::Result<ExitCode> {
             }
         );
         if !c.problems.is_empty() {
+            eprintln!(
+                "to recover: a damaged index (\"index …\" above) is rebuilt by `cablegate stats --reindex`; \
+                 damaged tables or texts are recovered by importing the source files (cables.csv, versions) \
+                 into a new data folder (`cablegate --data NEW import …`, then release and publish from it). \
+                 `publish` refuses to publish from a damaged archive, so the current build stays as it is."
+            );
             return Ok(ExitCode::from(1));
         }
     }

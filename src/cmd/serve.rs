@@ -26,9 +26,25 @@ fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the runtime")?;
     runtime.block_on(async {
+        // Ctrl-C and SIGTERM (what a service manager sends) both stop gracefully: no new
+        // connection, the requests under way get a deadline to finish
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("shutting down: finishing the requests under way");
+            let term = async {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                () = term => {}
+            }
+            eprintln!(
+                "shutting down: finishing the requests under way (at most {} s)",
+                cablegate_server::Limits::default().shutdown.as_secs()
+            );
         };
         cablegate_server::serve(
             builds,

@@ -55,6 +55,11 @@ pub enum Error {
     Publication(#[from] cablegate_publication::Error),
     #[error("article: {0}")]
     BadArticle(String),
+    #[error(
+        "archive {path} is damaged ({problems}): nothing was published and the current build is untouched; \
+         `cablegate stats --check` says what is damaged, and re-importing the source files into a new data folder recovers it"
+    )]
+    Damaged { path: PathBuf, problems: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,5 +1,7 @@
 //! Reading the archive: statistics, one cable, its versions, and diffs between them.
 
+use std::collections::HashMap;
+
 use cablegate_publication::IoAt;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -80,12 +82,49 @@ impl Archive {
     /// Checks the archive whole: SQLite's own integrity check, every cable has its current
     /// version, and every version's text is in its pack with the hash recorded for it.
     pub fn check(&self) -> Result<Check> {
-        let sql = |e| self.sql(e);
         let mut out = Check::default();
-        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(sql)?;
-        if integrity != "ok" {
-            out.problems.push(format!("sqlite integrity check: {integrity}"));
+        // every problem SQLite finds (up to 100), each page's tree named by its table or index;
+        // a page too damaged for SQLite's check to go on stops it with an error, and then each
+        // table is read whole to say which ones are damaged
+        let integrity: Vec<String> = match self.pragma_rows("PRAGMA integrity_check(100)") {
+            Ok(rows) => rows,
+            Err(e) => {
+                out.problems.push(format!("sqlite: the integrity check stopped: {e}"));
+                for (table, e) in self.unreadable_tables() {
+                    out.problems.push(format!("sqlite: table {table} cannot be read whole: {e}"));
+                }
+                Vec::new()
+            }
+        };
+        if !integrity.is_empty() && integrity != ["ok"] {
+            let trees: HashMap<i64, String> = self
+                .conn
+                .prepare("SELECT rootpage, type || ' ' || name FROM sqlite_master WHERE rootpage > 0")
+                .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .unwrap_or_default();
+            let tree = regex::Regex::new(r"Tree (\d+)").expect("a valid pattern");
+            for line in integrity {
+                let named = tree
+                    .captures(&line)
+                    .and_then(|c| c[1].parse::<i64>().ok())
+                    .and_then(|root| trees.get(&root))
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                out.problems.push(format!("sqlite: {line}{named}"));
+            }
         }
+        // the rest reads the tables, which a damaged page can stop: what it read is kept, and
+        // the error is one more problem
+        if let Err(e) = self.check_tables(&mut out) {
+            out.problems.push(format!("reading the tables stopped: {e}"));
+        }
+        Ok(out)
+    }
+
+    /// The second half of [`check`](Self::check): every cable's current version, and every text
+    /// against its hash.
+    fn check_tables(&self, out: &mut Check) -> Result<()> {
+        let sql = |e| self.sql(e);
         out.cables =
             self.conn.query_row("SELECT count(*) FROM cables", [], |r| r.get::<_, i64>(0)).map_err(sql)? as u64;
         let orphans: i64 = self
@@ -125,7 +164,45 @@ impl Archive {
                 Err(e) => out.problems.push(format!("{id} version {version}: cannot read its text: {e}")),
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// SQLite's quick check: `["ok"]`, or what it found (or the error that stopped it).
+    pub(crate) fn quick_check(&self) -> Vec<String> {
+        self.pragma_rows("PRAGMA quick_check(10)").unwrap_or_else(|e| vec![e.to_string()])
+    }
+
+    fn pragma_rows(&self, pragma: &str) -> rusqlite::Result<Vec<String>> {
+        let mut s = self.conn.prepare(pragma)?;
+        let rows = s.query_map([], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// The tables that cannot be read to their last row, with why.
+    fn unreadable_tables(&self) -> Vec<(String, String)> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for t in tables {
+            let read = self.conn.prepare(&format!("SELECT * FROM \"{t}\"")).and_then(|mut s| {
+                let mut rows = s.query([])?;
+                while rows.next()?.is_some() {}
+                Ok(())
+            });
+            if let Err(e) = read {
+                out.push((t, e.to_string()));
+            }
+        }
+        out
+    }
+
+    /// Rebuilds every index of the archive's tables from the tables (`REINDEX`): what repairs a
+    /// damaged index, which `stats --check` names as such.
+    pub fn reindex(&self) -> Result<()> {
+        self.conn.execute_batch("REINDEX").map_err(|e| self.sql(e))
     }
 
     /// Counts for `cablegate stats`.

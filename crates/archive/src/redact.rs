@@ -102,6 +102,14 @@ fn word_pattern(word: &str) -> String {
 /// The pattern for one redaction: its words, each with an optional possessive (`'s`, `s'`),
 /// with any gap between them (white space, hyphens, section markers), and never inside a longer word.
 pub fn pattern(text: &str) -> String {
+    pattern_with(text, r"\b")
+}
+
+/// [`pattern`] with `boundary` for its word boundaries: `\b` (Unicode), or `(?-u:\b)` (ASCII),
+/// which the regex crate's DFAs run on any text, where a Unicode `\b` sends every text holding
+/// one non-ASCII byte to its slowest engine (100 redactions tripled a publish). The two agree on
+/// any text with no non-ASCII word character ([`needs_unicode`]).
+pub fn pattern_with(text: &str, boundary: &str) -> String {
     let words = words(text);
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let parts: Vec<String> = words
@@ -111,13 +119,69 @@ pub fn pattern(text: &str) -> String {
             if is_word(w.chars().last()) {
                 // a possessive: `'s` (any apostrophe), then the end of the word, then the
                 // apostrophe of `Jones'`
-                p.push_str(r"(?:['’‘`´ʼ,][sS])?\b(?:['’‘`´ʼ](?:\s|$))?");
+                p.push_str(r"(?:['’‘`´ʼ,][sS])?");
+                p.push_str(boundary);
+                p.push_str(r"(?:['’‘`´ʼ](?:\s|$))?");
             }
             p
         })
         .collect();
-    let lead = if is_word(words.first().and_then(|w| w.chars().next())) { r"\b" } else { "" };
-    format!("{lead}(?:{})", parts.join(GAP))
+    let lead = if is_word(words.first().and_then(|w| w.chars().next())) { boundary } else { "" };
+    format!("{lead}(?:{})", parts.join(&GAP.replace(r"\b", boundary)))
+}
+
+/// Whether a text holds a non-ASCII word character (`é`, `Ｅ`, a combining mark): where the
+/// Unicode and the ASCII word boundaries can differ, and where a redaction can match letters
+/// other than ASCII ones.
+pub fn needs_unicode(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true))
+}
+
+/// The run of ASCII letters and digits that every match of a redaction holds, as written, in a
+/// text with no non-ASCII word character (its longest word's longest run): what a quick search
+/// looks for before the regex runs. `None` when the redaction has no such run.
+fn needle(text: &str) -> Option<String> {
+    words(text)
+        .iter()
+        .flat_map(|w| w.split(|c: char| !c.is_ascii_alphanumeric()).map(str::to_owned).collect::<Vec<_>>())
+        .max_by_key(String::len)
+        .filter(|n| !n.is_empty())
+}
+
+/// One set of redactions, compiled: the regex of Unicode boundaries, the one of ASCII boundaries
+/// with the needles that every match of it holds, for texts with no non-ASCII word character.
+struct Compiled {
+    unicode: Regex,
+    ascii: Regex,
+    /// `None`: some redaction has no needle, so the regex always runs.
+    needles: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Compiled {
+    fn new(texts: &[&str]) -> Option<Compiled> {
+        let needles: Option<Vec<String>> = texts.iter().map(|t| needle(t)).collect();
+        Some(Compiled {
+            unicode: compile(texts, r"\b")?,
+            ascii: compile(texts, r"(?-u:\b)")?,
+            needles: needles.map(|n| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(n)
+                    .expect("needles form an automaton")
+            }),
+        })
+    }
+
+    /// The regex to run over `text`, or `None` when no redaction can match it.
+    fn for_text(&self, text: &str) -> Option<&Regex> {
+        if needs_unicode(text) {
+            return Some(&self.unicode);
+        }
+        match &self.needles {
+            Some(ac) if !ac.is_match(text) => None,
+            _ => Some(&self.ascii),
+        }
+    }
 }
 
 /// The letters of a redaction, to refuse one too short to be a name.
@@ -125,14 +189,14 @@ pub fn letters(text: &str) -> usize {
     words(text).iter().flat_map(|w| w.chars()).filter(|c| c.is_alphanumeric()).count()
 }
 
-fn compile(texts: &[&str]) -> Option<Regex> {
+fn compile(texts: &[&str], boundary: &str) -> Option<Regex> {
     if texts.is_empty() {
         return None;
     }
     // longest first, so that "Nadia Mellal" wins over "Nadia"
     let mut texts = texts.to_vec();
     texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    let alternation = texts.iter().map(|t| format!("(?:{})", pattern(t))).collect::<Vec<_>>().join("|");
+    let alternation = texts.iter().map(|t| format!("(?:{})", pattern_with(t, boundary))).collect::<Vec<_>>().join("|");
     Some(
         RegexBuilder::new(&alternation)
             .size_limit(1 << 28)
@@ -163,8 +227,8 @@ fn mark(matched: &str) -> String {
 
 /// Applies redactions to texts.
 pub struct Redactor {
-    global: Option<Regex>,
-    per_cable: HashMap<String, Regex>,
+    global: Option<Compiled>,
+    per_cable: HashMap<String, Compiled>,
 }
 
 /// The canonical id of a record's reference id (`08ECTION01OF02MANAMA492` → `08MANAMA492`): what
@@ -183,8 +247,11 @@ impl Redactor {
             }
         }
         Redactor {
-            global: compile(&global),
-            per_cable: by_cable.into_iter().filter_map(|(c, t)| compile(&t).map(|re| (canonical(&c), re))).collect(),
+            global: Compiled::new(&global),
+            per_cable: by_cable
+                .into_iter()
+                .filter_map(|(c, t)| Compiled::new(&t).map(|re| (canonical(&c), re)))
+                .collect(),
         }
     }
 
@@ -197,7 +264,7 @@ impl Redactor {
     /// [`apply`](Self::apply), and how many passages it withheld (the redaction ledger's count).
     pub fn apply_counted(&self, reference_id: &str, text: &str) -> (String, usize) {
         let mut n = 0;
-        let mut out = match &self.global {
+        let mut out = match self.global.as_ref().and_then(|c| c.for_text(text)) {
             Some(re) => re
                 .replace_all(text, |c: &regex::Captures| {
                     n += 1;
@@ -206,7 +273,7 @@ impl Redactor {
                 .into_owned(),
             None => text.to_owned(),
         };
-        if let Some(re) = self.per_cable.get(&canonical(reference_id)) {
+        if let Some(re) = self.per_cable.get(&canonical(reference_id)).and_then(|c| c.for_text(&out)) {
             out = re
                 .replace_all(&out, |c: &regex::Captures| {
                     n += 1;
@@ -219,7 +286,7 @@ impl Redactor {
 
     /// Every pattern, to search for in what was published.
     pub fn regexes(&self) -> impl Iterator<Item = &Regex> {
-        self.global.iter().chain(self.per_cable.values())
+        self.global.iter().chain(self.per_cable.values()).map(|c| &c.unicode)
     }
 }
 
@@ -235,8 +302,9 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// Counts the matches of `re` in one text of `reference_id`.
-    fn count(&mut self, re: &Regex, reference_id: &str, whole: &str) {
+    /// Counts the matches of `compiled` in one text of `reference_id`.
+    fn count(&mut self, compiled: &Compiled, reference_id: &str, whole: &str) {
+        let Some(re) = compiled.for_text(whole) else { return };
         let mut found = false;
         for m in re.find_iter(whole) {
             found = true;
@@ -261,21 +329,28 @@ impl Preview {
     }
 }
 
-/// The words of a name of several words that could name the person alone: 3 letters or more.
+/// The words of a name of several words that could name the person alone: 3 letters or more,
+/// and no particle (`van` of `Van Voorst`, `al` of `al-Qadhafi`, `bin`, `de la`).
 pub fn name_parts(text: &str) -> Vec<String> {
-    let parts: Vec<&str> =
-        text.split(|c: char| c.is_whitespace() || HYPHENS.contains(c)).filter(|w| letters(w) >= 3).collect();
-    if parts.len() < 2 {
+    const PARTICLES: &[&str] =
+        &["abu", "bin", "ibn", "van", "von", "der", "den", "del", "della", "des", "dos", "das", "the", "and"];
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || HYPHENS.contains(c)).filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
         return Vec::new();
     }
-    parts.into_iter().map(str::to_owned).collect()
+    words
+        .into_iter()
+        .filter(|w| letters(w) >= 3 && !PARTICLES.contains(&w.to_lowercase().as_str()))
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Archive {
     /// Where the redaction `text` (for every cable, or for one) matches every version of every
     /// text the archive holds, before it is added.
     pub fn preview_redaction(&self, text: &str, cable: Option<&str>) -> Result<Preview> {
-        let re = compile(&[text]).ok_or(Error::EmptyRedaction)?;
+        let re = Compiled::new(&[text]).ok_or(Error::EmptyRedaction)?;
         let mut preview = Preview::default();
         self.each_version_text(cable, |reference_id, whole| preview.count(&re, reference_id, whole))?;
         Ok(preview)
@@ -288,7 +363,7 @@ impl Archive {
         let whole_name =
             Redactor::new(&[Redaction { id: 0, text: text.to_owned(), cable: None, note: None, added_at: None }]);
         let parts = name_parts(text);
-        let res: Vec<Regex> = parts.iter().filter_map(|p| compile(&[p.as_str()])).collect();
+        let res: Vec<Compiled> = parts.iter().filter_map(|p| Compiled::new(&[p.as_str()])).collect();
         let mut previews = vec![Preview::default(); parts.len()];
         self.each_version_text(cable, |reference_id, whole| {
             let redacted = whole_name.apply("", whole);
@@ -469,11 +544,36 @@ mod tests {
         );
     }
 
+    /// A text with no non-ASCII word character takes the quick way (a needle search, then the
+    /// regex of ASCII boundaries); any other the regex of Unicode boundaries: both give what the
+    /// Unicode one gives.
+    #[test]
+    fn the_quick_way_and_the_unicode_way_agree() {
+        let red = Redactor::new(&[r("Iran", None), r("Rodríguez Zapatero", None)]);
+        // punctuation beyond ASCII, no such letter: the quick way
+        let quick = "Iran’s “Iran” — IRAN-Iraq";
+        assert!(!needs_unicode(quick));
+        assert_eq!(red.apply("X", quick), format!("{MARK} “{MARK}” — {MARK}-Iraq"));
+        // a letter beyond ASCII next to the name: not inside a longer word, as the Unicode way says
+        let unicode = "Iranés and Iran; ÉIran; Rodriguez Zapatero and RODRÍGUEZ ZAPATERO";
+        assert!(needs_unicode(unicode));
+        assert_eq!(red.apply("X", unicode), format!("Iranés and {MARK}; ÉIran; {MARK} and {MARK}"));
+        // no needle in the text: nothing runs, nothing changes
+        assert_eq!(red.apply("X", "Tehran and Baghdad"), "Tehran and Baghdad");
+        assert_eq!(needle("Rodríguez Zapatero").as_deref(), Some("rodriguez"));
+        assert_eq!(needle("D'Alema").as_deref(), Some("alema"));
+        assert_eq!(needle("Путин"), None);
+        let none = Redactor::new(&[r("Путин", None)]);
+        assert_eq!(none.apply("X", "Путин said"), format!("{MARK} said"));
+    }
+
     #[test]
     fn the_parts_of_a_name() {
         assert_eq!(name_parts("Saadi al-Qadhafi"), ["Saadi", "Qadhafi"]);
         assert_eq!(name_parts("Morales Troncoso"), ["Morales", "Troncoso"]);
         assert!(name_parts("Ryzhkov").is_empty());
+        assert_eq!(name_parts("Van Voorst"), ["Voorst"], "a particle is no part");
+        assert_eq!(name_parts("Osama bin Laden"), ["Osama", "Laden"]);
     }
 
     #[test]

@@ -61,11 +61,13 @@ pub(crate) fn stored_texts(publication: &Publication, detector: &Detector) -> Re
             scoped.iter().filter(|(c, _)| *c == canonical).map(|(_, m)| *m).collect();
         for v in publication.stored_versions(&id)? {
             for (what, text) in [("subject", &v.subject), ("header", &v.header), ("body", &v.body)] {
-                for (r, _) in detector
-                    .matching_globals(text.as_bytes())
-                    .into_iter()
-                    .chain(mine.iter().copied().filter(|(_, re)| re.is_match(text.as_bytes())))
-                {
+                found.extend(detector.unreleased_in(
+                    &format!("{}: {id} version {} {what}", database.display(), v.version),
+                    text.as_bytes(),
+                ));
+                for (r, _) in detector.matching_globals(text.as_bytes()).into_iter().chain(
+                    mine.iter().copied().filter(|(_, re)| re.for_bytes(text.as_bytes()).is_match(text.as_bytes())),
+                ) {
                     found.push(Finding::RedactedInTable {
                         database: database.clone(),
                         reference_id: id.clone(),

@@ -20,9 +20,10 @@ static ATTRIBUTE: LazyLock<Regex> =
 
 /// The text of `bytes` as a reader gets it — JSON strings unescaped, markup taken out but the
 /// values of its attributes kept, entities and percent-escapes decoded — or `None` when the
-/// bytes hold nothing to decode.
+/// bytes hold nothing to decode, or are no text (a NUL in their first 8 KB: a database, an index
+/// segment, which the audit reads through their own readers too).
 pub(crate) fn decoded(bytes: &[u8]) -> Option<String> {
-    if !bytes.iter().any(|b| matches!(b, b'&' | b'<' | b'\\' | b'%')) {
+    if bytes[..bytes.len().min(8192)].contains(&0) || !bytes.iter().any(|b| matches!(b, b'&' | b'<' | b'\\' | b'%')) {
         return None;
     }
     let text = String::from_utf8_lossy(bytes);

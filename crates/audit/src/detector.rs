@@ -4,20 +4,46 @@
 use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
-use cablegate_archive::redact::{pattern, Redaction};
+use cablegate_archive::redact::{pattern, pattern_with, Redaction};
 use cablegate_archive::{Archive, Timestamp};
 
 use crate::{AuditReport, Finding, Result};
 
+/// A redaction's pattern, twice: with Unicode word boundaries, and with ASCII ones, which the
+/// regex crate's DFAs run where the Unicode ones send a text to its slowest engine; the two agree
+/// on a text with no non-ASCII word character ([`needs_unicode`]).
+pub(crate) struct Pattern {
+    unicode: regex::bytes::Regex,
+    ascii: regex::bytes::Regex,
+}
+
+impl Pattern {
+    /// The regex to run over `bytes`.
+    pub(crate) fn for_bytes(&self, bytes: &[u8]) -> &regex::bytes::Regex {
+        if needs_unicode(bytes) {
+            &self.unicode
+        } else {
+            &self.ascii
+        }
+    }
+}
+
+/// Whether `bytes`, read as UTF-8, hold a non-ASCII word character.
+pub(crate) fn needs_unicode(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && cablegate_archive::redact::needs_unicode(&String::from_utf8_lossy(bytes))
+}
+
 /// A redaction and the pattern that finds its text.
-pub(crate) type Matcher<'a> = (&'a Redaction, regex::bytes::Regex);
+pub(crate) type Matcher<'a> = (&'a Redaction, Pattern);
 
 /// What must not appear, and whose it is.
 pub(crate) struct Detector<'a> {
     /// Redactions of every cable: found anywhere.
     pub global: Vec<Matcher<'a>>,
-    /// The patterns of `global`, in one pass over a text: which of them to look for in it.
+    /// The patterns of `global`, in one pass over a text: which of them to look for in it
+    /// (Unicode boundaries, and ASCII ones).
     global_set: regex::bytes::RegexSet,
+    global_set_ascii: regex::bytes::RegexSet,
     /// Redactions of one cable: found in that cable's rows, and in files and pages named after it.
     pub per_cable: Vec<Matcher<'a>>,
     prints: Option<AhoCorasick>,
@@ -62,20 +88,24 @@ impl<'a> Detector<'a> {
         at: &Timestamp,
         report: &mut AuditReport,
     ) -> Result<Detector<'a>> {
+        let build =
+            |p: &str| regex::bytes::RegexBuilder::new(p).case_insensitive(true).build().expect("escaped literals");
         let compile = |r: &'a Redaction| {
-            let re = regex::bytes::RegexBuilder::new(&pattern(&r.text))
-                .case_insensitive(true)
-                .build()
-                .expect("escaped literals");
-            (r, re)
+            let pattern =
+                Pattern { unicode: build(&pattern(&r.text)), ascii: build(&pattern_with(&r.text, r"(?-u:\b)")) };
+            (r, pattern)
         };
         let global: Vec<Matcher> = redactions.iter().filter(|r| r.cable.is_none()).map(compile).collect();
-        let global_set = regex::bytes::RegexSetBuilder::new(global.iter().map(|(r, _)| pattern(&r.text)))
-            .case_insensitive(true)
-            .size_limit(1 << 28)
-            .dfa_size_limit(1 << 28)
-            .build()
-            .expect("escaped literals");
+        let set = |patterns: Vec<String>| {
+            regex::bytes::RegexSetBuilder::new(patterns)
+                .case_insensitive(true)
+                .size_limit(1 << 28)
+                .dfa_size_limit(1 << 28)
+                .build()
+                .expect("escaped literals")
+        };
+        let global_set = set(global.iter().map(|(r, _)| pattern(&r.text)).collect());
+        let global_set_ascii = set(global.iter().map(|(r, _)| pattern_with(&r.text, r"(?-u:\b)")).collect());
         let per_cable = redactions.iter().filter(|r| r.cable.is_some()).map(compile).collect();
         let mut prints: Vec<String> = Vec::new();
         let mut owner: Vec<String> = Vec::new();
@@ -106,12 +136,25 @@ impl<'a> Detector<'a> {
         }
         report.fingerprints = prints.len() as u64;
         let prints = (!prints.is_empty()).then(|| AhoCorasick::new(&prints).expect("fingerprints form an automaton"));
-        Ok(Detector { global, global_set, per_cable, prints, owner })
+        Ok(Detector { global, global_set, global_set_ascii, per_cable, prints, owner })
+    }
+
+    /// Excerpts of unreleased cables in `bytes` (at `place`).
+    pub(crate) fn unreleased_in(&self, place: &str, bytes: &[u8]) -> Vec<Finding> {
+        let Some(ac) = &self.prints else { return Vec::new() };
+        ac.find_iter(bytes)
+            .map(|mat| Finding::UnreleasedText {
+                place: place.to_owned(),
+                offset: mat.start() as u64,
+                reference_id: self.owner[mat.pattern().as_usize()].clone(),
+            })
+            .collect()
     }
 
     /// The redactions of every cable that match `text`.
     pub(crate) fn matching_globals(&self, text: &[u8]) -> Vec<&Matcher<'a>> {
-        self.global_set.matches(text).into_iter().map(|i| &self.global[i]).collect()
+        let set = if needs_unicode(text) { &self.global_set } else { &self.global_set_ascii };
+        set.matches(text).into_iter().map(|i| &self.global[i]).collect()
     }
 
     /// Findings in `bytes` (at `offset` in `place`); per-cable redactions count where `name`
@@ -124,7 +167,10 @@ impl<'a> Detector<'a> {
         let mut found = Vec::new();
         let decoded = crate::decode::decoded(bytes);
         let mine = self.per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c)));
-        let candidates = |hay: &[u8]| -> Vec<usize> { self.global_set.matches(hay).into_iter().collect() };
+        let candidates = |hay: &[u8]| -> Vec<usize> {
+            let set = if needs_unicode(hay) { &self.global_set } else { &self.global_set_ascii };
+            set.matches(hay).into_iter().collect()
+        };
         let mut globals = candidates(bytes);
         if let Some(d) = &decoded {
             globals.extend(candidates(d.as_bytes()));
@@ -132,9 +178,11 @@ impl<'a> Detector<'a> {
             globals.dedup();
         }
         for (r, re) in globals.into_iter().map(|i| &self.global[i]).chain(mine) {
-            let raw: Vec<_> = re.find_iter(bytes).collect();
-            let in_decoded: Vec<_> =
-                decoded.as_deref().map(|d| re.find_iter(d.as_bytes()).collect()).unwrap_or_default();
+            let raw: Vec<_> = re.for_bytes(bytes).find_iter(bytes).collect();
+            let in_decoded: Vec<_> = decoded
+                .as_deref()
+                .map(|d| re.for_bytes(d.as_bytes()).find_iter(d.as_bytes()).collect())
+                .unwrap_or_default();
             let (hay, matches, is_decoded) = if in_decoded.len() > raw.len() {
                 (decoded.as_deref().unwrap_or_default().as_bytes(), in_decoded, true)
             } else {

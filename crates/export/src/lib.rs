@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 pub mod shards;
 
 /// The mirror's search script, written to `search.js`.
-const SEARCH_JS: &str = include_str!("../assets/search.js");
+pub const SEARCH_JS: &str = include_str!("../assets/search.js");
 
 pub const MANIFEST_JSON: &str = "MANIFEST.json";
 pub const MANIFEST_SHA256: &str = "MANIFEST.sha256";
@@ -153,6 +153,8 @@ pub fn export(builds: &Path, number: Option<u32>, dir: &Path, opts: &Options) ->
     let started = std::time::Instant::now();
     let build = cablegate_publication::Publication::open(builds, number)?;
     let number = build.manifest().number;
+    // a damaged build is not copied to the world
+    cablegate_publication::verify(builds, number)?;
     if !opts.force {
         if let Some((newer, ids)) = cablegate_publication::lacking_redactions(builds, number)? {
             let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");

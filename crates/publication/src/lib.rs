@@ -70,6 +70,8 @@ pub enum Error {
     NoSearch(u32),
     #[error(transparent)]
     Search(#[from] cablegate_search::Error),
+    #[error("build {number} is damaged: {files} differ from its manifest's SHA-256 (publish again, or remove it)")]
+    Damaged { number: u32, files: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -194,6 +196,26 @@ pub fn remove(builds: &Path, number: u32) -> Result<()> {
         return Err(Error::NoSuchBuild(number));
     }
     Ok(std::fs::remove_dir_all(&dir).at(dir)?)
+}
+
+/// Checks the files of build `number` against its manifest's SHA-256 sums: `Err(Damaged)`
+/// naming the files that differ or are missing. What `serve` and `export` ask of a build before
+/// they read it (about 2 s a GB).
+pub fn verify(builds: &Path, number: u32) -> Result<()> {
+    let dir = publication_dir(builds, number);
+    let m = read_manifest(&dir)?;
+    let mut bad = Vec::new();
+    for (name, sha) in &m.files {
+        match write::sha256_file(&dir.join(name)) {
+            Ok(s) if &s == sha => {}
+            _ => bad.push(name.clone()),
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Damaged { number, files: bad.join(", ") })
+    }
 }
 
 /// The redactions that the newest build of `builds` applies and build `number` may not: `None`

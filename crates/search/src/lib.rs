@@ -24,7 +24,11 @@ use tantivy::tokenizer::{
 use tantivy::{DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
 pub use facets::Facets;
-pub use query::{parse, Clause, Parsed};
+pub use query::{parse, Clause, Parsed, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+
+/// The deepest result a search gives (its offset and limit together): beyond it, no hits and
+/// nothing allocated for them. The site's pages stop at page `MAX_RESULTS / 20`.
+pub const MAX_RESULTS: usize = 10_000;
 pub use snippet::{Highlighter, Snippet};
 
 /// The analyzer of every text field: words of letters and digits, lowercased, accents folded,
@@ -349,8 +353,11 @@ impl Index {
     pub fn search(&self, parsed: &Parsed, opts: &Options) -> Result<Results> {
         let searcher = self.reader.searcher();
         let query = self.compile(parsed);
-        let limit = opts.limit.max(1);
-        let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+        // never a collector sized by the request: a page of 10^11 reserved 96 TB
+        let beyond = opts.offset >= MAX_RESULTS;
+        let offset = if beyond { 0 } else { opts.offset };
+        let limit = if beyond { 1 } else { opts.limit.clamp(1, MAX_RESULTS - offset) };
+        let top = TopDocs::with_limit(limit).and_offset(offset);
         let facets =
             facets::Collect { enabled: opts.facets, names: self.tables.clone(), numbers: self.numbers.clone() };
         let (total, addrs, facets): (usize, Vec<(f32, DocAddress)>, Facets) = match opts.sort {
@@ -371,6 +378,7 @@ impl Index {
                 (n, hits.into_iter().map(|(_, a)| (0.0, a)).collect(), f)
             }
         };
+        let addrs = if beyond { Vec::new() } else { addrs };
         let mut hits = Vec::with_capacity(addrs.len());
         // each segment's key column opened once, not once a hit
         let mut keys: Vec<Option<tantivy::columnar::Column<u64>>> = vec![None; searcher.segment_readers().len()];

@@ -328,6 +328,16 @@ pub fn time_key(s: &str) -> Option<u64> {
 pub fn parse(q: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let q = q.trim();
+    // the longest query read (a query is never a document: a 50 KB one was 2,000 phrases)
+    let q = match q.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((cut, _)) => {
+            parsed
+                .warnings
+                .push(format!("the query is longer than {MAX_QUERY_CHARS} characters: the rest was left out"));
+            &q[..cut]
+        }
+        None => q,
+    };
     let toks = lex(q, &mut parsed.warnings);
 
     // one token that is a reference id: the reader wants that cable
@@ -377,8 +387,56 @@ pub fn parse(q: &str) -> Parsed {
     if join_next {
         parsed.warnings.push("OR needs a word after it: ignored".to_owned());
     }
-    parsed.groups = groups;
+    // the most words a query searches for: the rest left out, and said
+    let mut words = 0;
+    let mut kept: Vec<Vec<Item>> = Vec::new();
+    'groups: for g in groups {
+        let mut group = Vec::new();
+        for item in g {
+            words += item.words();
+            if words > MAX_QUERY_WORDS {
+                parsed.warnings.push(format!(
+                    "the query has more than {MAX_QUERY_WORDS} words: the ones after the {MAX_QUERY_WORDS}th were left out"
+                ));
+                if !group.is_empty() {
+                    kept.push(group);
+                }
+                break 'groups;
+            }
+            group.push(item);
+        }
+        kept.push(group);
+    }
+    parsed.groups = kept;
     parsed
+}
+
+/// The longest query read, in characters; the rest is left out, with a warning.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The most words a query searches for (a phrase counts its words, a field or a date one).
+pub const MAX_QUERY_WORDS: usize = 32;
+
+impl Item {
+    /// The words the clause searches for.
+    fn words(&self) -> usize {
+        match &self.clause {
+            Clause::Text { text, .. } => text.split_whitespace().count().max(1),
+            _ => 1,
+        }
+    }
+}
+
+impl Parsed {
+    /// Whether the query is costly to run: many words, words joined by OR, or prefixes (each
+    /// expands to every word it starts). The server runs costly queries in a lane of their own,
+    /// so that cheap ones never wait behind them.
+    pub fn is_costly(&self) -> bool {
+        let items = self.groups.iter().flatten();
+        let words: usize = items.clone().map(Item::words).sum();
+        let ors = self.groups.iter().filter(|g| g.len() > 1).count();
+        let prefixes = items.filter(|i| matches!(i.clause, Clause::Prefix { .. })).count();
+        words > 8 || ors > 1 || prefixes > 1
+    }
 }
 
 fn item(

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/`: a cable, a page of a list, the publication's counts, and its
 //! OpenAPI description (`static/openapi.json`). Objects write their keys in alphabetical order.
 
-use cablegate_publication::{KeyCount, ListKind, ListOrder, Listed, Publication, Timestamp};
+use cablegate_publication::{KeyCount, List, ListKind, ListOrder, Listed, Publication, Timestamp};
 
 use crate::pages::lists;
 use crate::route::cable_href;
@@ -59,7 +59,11 @@ pub(crate) fn list(publication: &Publication, kind: ListKind, key: &str, page_nu
     let Some((list, heading)) = lists::resolve(publication, kind, key)? else {
         return Ok(error(404, "no such list"));
     };
-    let (cables, count) = lists::listed(publication, &list, ListOrder::Created, page_number * PAGE_SIZE, PAGE_SIZE)?;
+    let (cables, count) =
+        lists::listed(publication, &list, ListOrder::Created, page_number.saturating_mul(PAGE_SIZE), PAGE_SIZE)?;
+    if count == 0 && list != List::Latest {
+        return Ok(error(404, "no released cable is in this list"));
+    }
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     if page_number >= pages {
         return Ok(error(404, &format!("this list has {pages} pages")));

@@ -23,6 +23,7 @@ pub mod search;
 
 use cablegate_publication::Publication;
 
+pub use api::OPENAPI;
 pub use cache::{prepare_lists, Cache};
 pub use layout::{short_time, slug, tag_meaning, tag_slug, thousands, STYLESHEET};
 pub use pages::not_found::mirror_not_found;
@@ -73,11 +74,14 @@ impl Page {
             location: Some(to),
         }
     }
+    /// A page that could not be made: the reason goes to the log, never to the reader (it
+    /// names the server's files).
     fn internal(e: impl std::fmt::Display) -> Page {
+        tracing::error!(error = %e, "a page could not be rendered");
         Page {
             status: 500,
             content_type: "text/plain; charset=utf-8",
-            body: format!("internal error: {e}\n").into_bytes(),
+            body: b"internal error: the page could not be made; try again later\n".to_vec(),
             location: None,
         }
     }
@@ -91,10 +95,29 @@ pub fn paths(publication: &Publication) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The longest path and the most `/` of a path that can be a page of the site; longer or deeper
+/// ones are a plain 404.
+pub const MAX_PATH: usize = 512;
+pub const MAX_DEPTH: usize = 8;
+
 /// Renders the page at `path` (from the site's root: `/`, `/index.html`, `/cable/…`), which may
 /// end in a query string (only searches read it).
 pub fn render(publication: &Publication, path: &str) -> Page {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let path = if path.is_empty() { "/" } else { path };
-    pages::render(publication, &Route::parse(path), path, query).unwrap_or_else(Page::internal)
+    // no page of the site is this long or this deep: answer without echoing it (a 404 repeats
+    // its depth in every link, and a 60 KB path made a 1.7 MB page)
+    if path.len() > MAX_PATH || path.matches('/').count() > MAX_DEPTH {
+        return pages::not_found::page(publication, "/", "There is no such page.".to_owned());
+    }
+    pages::render(publication, &Route::parse(path), path, query).unwrap_or_else(|e| match e {
+        // a build of layout 1: said as it is, for it names nothing of the server
+        Error::Publication(e @ cablegate_publication::Error::NoSearch(_)) => Page {
+            status: 503,
+            content_type: "text/plain; charset=utf-8",
+            body: format!("{e}\n").into_bytes(),
+            location: None,
+        },
+        e => Page::internal(e),
+    })
 }

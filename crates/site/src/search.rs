@@ -11,6 +11,9 @@ use crate::{cable_href, Page, Result};
 
 /// Results per page.
 pub const PER_PAGE: usize = 20;
+/// The last page of results a search gives: the 10,000th result
+/// ([`cablegate_search::MAX_RESULTS`]). A deeper page is a 400 that says so.
+pub const MAX_PAGE: usize = cablegate_search::MAX_RESULTS / PER_PAGE;
 /// Snippets per hit.
 const SNIPPETS: usize = 3;
 
@@ -25,13 +28,27 @@ pub struct Request {
 
 impl Request {
     /// Reads `q`, `sort` and `page` from a query string; anything odd falls back to the default.
+    /// The query keeps no control character (none means anything in a search, and XML cannot
+    /// hold them) and one character more than a query is read to, so that the reader is told
+    /// it was cut, and no page repeats a longer one in each of its links.
     pub fn from_query(query: &str) -> Request {
         let mut r = Request { page: 1, ..Request::default() };
         for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
             match &*k {
-                "q" => r.q = v.into_owned(),
+                "q" => {
+                    r.q = v
+                        .chars()
+                        .map(|c| if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') { ' ' } else { c })
+                        .take(cablegate_search::MAX_QUERY_CHARS + 1)
+                        .collect();
+                }
                 "sort" => r.sort = Sort::parse(&v).unwrap_or_default(),
-                "page" => r.page = v.parse().unwrap_or(1).max(1),
+                "page" => {
+                    r.page = v
+                        .parse()
+                        .unwrap_or(if v.bytes().all(|b| b.is_ascii_digit()) && !v.is_empty() { usize::MAX } else { 1 })
+                        .max(1);
+                }
                 _ => {}
             }
         }
@@ -261,9 +278,21 @@ fn histogram(req: &Request, months: &[(u32, u64)]) -> Option<Histogram> {
     })
 }
 
+/// The answer to a page of results past the last one a search gives.
+const TOO_DEEP: &str = "results stop at the 10,000th (page 500): narrow the search with more words, a field (tag:, origin:) or a date (created:2009)";
+
+/// Whether the search a query string asks for is costly to run (many words, OR, prefixes):
+/// what the server's search lanes are chosen by.
+pub fn is_costly(query: &str) -> bool {
+    cablegate_search::parse(&Request::from_query(query).q).is_costly()
+}
+
 /// `/search?q=…`: the results page.
 pub fn page(publication: &Publication, path: &str, query: &str) -> Result<Page> {
     let req = Request::from_query(query);
+    if req.page > MAX_PAGE {
+        return crate::pages::not_found::bad_request(publication, path, TOO_DEEP);
+    }
     let a = match run(publication, &req, true)? {
         Outcome::Cable(href) => return Ok(Page::see_other(format!("/{href}"))),
         Outcome::Answer(a) => *a,
@@ -395,6 +424,9 @@ pub fn json(req: &Request, outcome: Outcome) -> serde_json::Value {
 /// `/api/search?q=…`: the same answer as JSON.
 pub fn api(publication: &Publication, query: &str) -> Result<Page> {
     let req = Request::from_query(query);
+    if req.page > MAX_PAGE {
+        return Ok(crate::api::error(400, TOO_DEEP));
+    }
     let outcome = run(publication, &req, true)?;
     Ok(crate::api::json(200, json(&req, outcome)))
 }

@@ -116,6 +116,8 @@ pub struct ImportSummary {
     pub rejects: Vec<Reject>,
     /// Pages in folders that are not cable pages (listings, the index), left out.
     pub skipped_pages: u64,
+    /// Files in folders that are no page (a folder is read for cable pages only), left out.
+    pub other_files: Vec<PathBuf>,
     pub sources: Vec<PathBuf>,
     pub timings: Timings,
 }
@@ -179,9 +181,10 @@ impl Archive {
     // their own: `sources::read_sources`, `parse::parse_records`, `store`.)
     pub fn import(&mut self, paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummary> {
         let started = Instant::now();
-        let (sources, skipped_pages) = sources(paths)?;
+        let (sources, skipped_pages, other_files) = sources(paths)?;
         let bytes_total: u64 = sources.iter().map(|s| s.size).sum();
-        let mut summary = ImportSummary { sources: paths.to_vec(), skipped_pages, ..ImportSummary::default() };
+        let mut summary =
+            ImportSummary { sources: paths.to_vec(), skipped_pages, other_files, ..ImportSummary::default() };
 
         let (known, mut ids) = self.held()?;
         let import_id = self.begin_import(paths)?;

@@ -48,6 +48,12 @@ pub(super) fn parse_records(input: Receiver<Vec<Item>>, out: SyncSender<Vec<Work
     busy
 }
 
+/// The longest reference id, field and text a record may have (the longest of the release:
+/// 23 bytes, 60 bytes and about 700 KB).
+pub const MAX_ID_BYTES: usize = 64;
+pub const MAX_FIELD_BYTES: usize = 256;
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+
 /// Validates a record and hashes its text: a reject, `Unchanged` for a text the archive holds,
 /// or the record with its hash.
 pub(super) fn check(mut r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]>>) -> Item {
@@ -57,6 +63,22 @@ pub(super) fn check(mut r: Box<Record>, known: &mut HashMap<String, Vec<[u8; 32]
     let id = r.reference_id.trim();
     if id.is_empty() {
         return bad(&r, "empty reference id".into());
+    }
+    // limits by design (README, "Limits"): a record larger than any cable is no cable
+    if id.len() > MAX_ID_BYTES {
+        return bad(&r, format!("reference id of {} bytes: an id has at most {MAX_ID_BYTES}", id.len()));
+    }
+    let text = r.header.len() + r.body.len();
+    if text > MAX_TEXT_BYTES {
+        return bad(
+            &r,
+            format!("text of {} MB: a cable's header and body have at most {} MB", text >> 20, MAX_TEXT_BYTES >> 20),
+        );
+    }
+    for (what, value) in [("created", &r.created), ("origin", &r.origin), ("classification", &r.classification)] {
+        if value.as_ref().is_some_and(|v| v.len() > MAX_FIELD_BYTES) {
+            return bad(&r, format!("{what} longer than {MAX_FIELD_BYTES} bytes"));
+        }
     }
     if refid::canonicalize(id).is_none() {
         return bad(&r, format!("reference id {id:?} is not a valid id (year, station, serial)"));

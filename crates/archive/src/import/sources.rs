@@ -7,15 +7,17 @@ use cablegate_publication::IoAt;
 
 /// Finds the inputs: files as given, folders walked for cable pages (`REFID.html`; a mirror's
 /// other pages, the listings and the index, are skipped and counted). Returns the sources and
-/// how many pages were skipped.
-pub fn sources(paths: &[PathBuf]) -> Result<(Vec<Source>, u64)> {
+/// how many pages were skipped, and the other files of the folders, which no format reads
+/// (said, not read: a folder is a mirror of cable pages).
+pub fn sources(paths: &[PathBuf]) -> Result<(Vec<Source>, u64, Vec<PathBuf>)> {
     let mut out = Vec::new();
     let mut skipped = 0;
+    let mut others = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).at(path)?;
         if meta.is_dir() {
             let mut pages = Vec::new();
-            walk_pages(path, &mut pages)?;
+            walk_pages(path, &mut pages, &mut others)?;
             pages.sort();
             for p in pages {
                 let stem = p.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
@@ -30,19 +32,22 @@ pub fn sources(paths: &[PathBuf]) -> Result<(Vec<Source>, u64)> {
             out.push(Source { path: path.clone(), format: detect(path)?, size: meta.len() });
         }
     }
-    Ok((out, skipped))
+    others.sort();
+    Ok((out, skipped, others))
 }
 
-pub(super) fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub(super) fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, others: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).at(dir)?;
     for entry in entries {
         let entry = entry.at(dir)?;
         let path = entry.path();
         let kind = entry.file_type().at(&path)?;
         if kind.is_dir() {
-            walk_pages(&path, out)?;
+            walk_pages(&path, out, others)?;
         } else if path.extension().is_some_and(|e| e == "html" || e == "htm") {
             out.push(path);
+        } else {
+            others.push(path);
         }
     }
     Ok(())

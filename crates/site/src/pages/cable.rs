@@ -183,7 +183,13 @@ pub(crate) fn lookup(publication: &Publication, path: &str, id: &str) -> Result<
         None => format!("There is no cable {}.", id.to_ascii_uppercase()),
     };
     let nearby = nearby(publication, id)?;
-    let page = NotFound { common: common(publication, path), message, nearby, suggestion: path_words(path) };
+    let page = NotFound {
+        common: common(publication, path),
+        heading: "Not found",
+        message,
+        nearby,
+        suggestion: path_words(path),
+    };
     Ok(Page::html(404, page.render()?))
 }
 

@@ -125,7 +125,11 @@ pub(crate) fn page(publication: &Publication, path: &str, kind: ListKind, key: &
         return Ok(not_found::page(publication, path, message));
     };
     let note = note(publication, &list)?;
-    let (cables, count) = listed(publication, &list, ListOrder::Created, page * PAGE_SIZE, PAGE_SIZE)?;
+    let (cables, count) = listed(publication, &list, ListOrder::Created, page.saturating_mul(PAGE_SIZE), PAGE_SIZE)?;
+    // a list of no cable is no page (`/date/2009-13_0.html`): the mirror holds none either
+    if count == 0 && list != List::Latest {
+        return Ok(not_found::page(publication, path, format!("No released cable is listed under {path}.")));
+    }
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     if page >= pages {
         return Ok(not_found::page(publication, path, format!("This list has {pages} pages.")));

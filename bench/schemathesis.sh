@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The JSON API under a real API fuzzer: schemathesis (PyPI) generates requests from
+# /api/openapi.json against `cablegate serve` on the demo's data, and checks that no answer is a
+# 5xx and that every answer matches the schema.
+#
+#   bench/schemathesis.sh [--data DIR] [--max-examples N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=""; examples=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) data=$2; shift 2 ;;
+    --max-examples) examples=$2; shift 2 ;;
+    *) echo "usage: bench/schemathesis.sh [--data DIR] [--max-examples N]" >&2; exit 2 ;;
+  esac
+done
+venv=$PWD/target/venv-schemathesis
+[ -x "$venv/bin/st" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q schemathesis; }
+cargo build --release --quiet
+bin=$PWD/target/release/cablegate
+if [ -z "$data" ]; then
+  data=$PWD/target/bench/soak/data
+  if [ ! -f "$data/builds/CURRENT" ]; then
+    "$bin" --data "$data" import demo/cables.csv.gz demo/versions.jsonl.gz > /dev/null
+    "$bin" --data "$data" catalog demo/full-release-ids.csv.gz > /dev/null
+    "$bin" --data "$data" release --schedule demo/releases.tsv > /dev/null
+    "$bin" --data "$data" publish > /dev/null
+  fi
+fi
+port=18495
+"$bin" --data "$data" serve --addr 127.0.0.1:$port 2> /dev/null & server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+"$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
+  --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
+  --max-examples "$examples" --workers 2
