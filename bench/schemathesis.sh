@@ -31,6 +31,6 @@ port=18495
 "$bin" --data "$data" serve --addr 127.0.0.1:$port 2> /dev/null & server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-"$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
+cd "$PWD/target" && "$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$examples" --workers 2

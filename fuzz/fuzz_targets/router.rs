@@ -1,16 +1,18 @@
 //! Any path and query string through the site's `render`, over a publication of the fixture
-//! cables: a page or an error page, never a panic, never a page larger than a bound.
+//! cables: a page or an error page, never a panic, a 500, or a page larger than a bound.
 #![no_main]
-use std::sync::LazyLock;
-
 use libfuzzer_sys::fuzz_target;
 
-static SETUP: LazyLock<cablegate_testkit::Setup> = LazyLock::new(|| {
-    cablegate_testkit::Setup::fixtures().release_all("2011-01-01T00:00:00Z").publish("2011-09-01T00:00:00Z")
-});
-
 thread_local! {
-    static BUILD: cablegate_publication::Publication = SETUP.open();
+    static BUILD: cablegate_publication::Publication = {
+        let setup = cablegate_testkit::Setup::fixtures()
+            .release_all("2011-01-01T00:00:00Z")
+            .publish("2011-09-01T00:00:00Z");
+        let build = setup.open();
+        // the data folder stays for the whole run
+        std::mem::forget(setup);
+        build
+    };
 }
 
 fuzz_target!(|data: &[u8]| {

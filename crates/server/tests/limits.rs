@@ -271,3 +271,16 @@ async fn partial_idle_and_unread_connections_are_closed_and_shutdown_has_a_deadl
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     drop(checks);
 }
+
+/// schemathesis found it: `/api/AAA/PREL_0.json` (no kind of list) was an HTML 404 under /api/.
+#[tokio::test]
+async fn every_404_under_the_api_is_json() {
+    let d = data();
+    let builds = d.publications();
+    for uri in ["/api/AAA/PREL_0.json", "/api/nothing", "/api/tag/PREL.json", "/api/"] {
+        let (status, h, body) = get(&builds, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{uri}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}"));
+    }
+}

@@ -72,7 +72,8 @@ pub enum Route {
         key: String,
         page: u64,
     },
-    /// `/api/KIND/…json` that names no page of a list.
+    /// A path under `/api/` that names no document of the API (`/api/KIND/…json` that names no
+    /// page of a list, `/api/AAA/x.json`).
     ApiNoSuchList,
     /// Anything else.
     NotFound,
@@ -138,6 +139,8 @@ impl Route {
                     None => Route::ApiNoSuchList,
                 }
             }
+            // anything else under /api/ is no document of the API: its 404 is JSON too
+            ["api", ..] => Route::ApiNoSuchList,
             [folder, file] if file.ends_with(".html") && kind(folder).is_some() => {
                 match key_and_page(file.trim_end_matches(".html")) {
                     Some((key, page)) => Route::List { kind: kind(folder).expect("a kind"), key: key.to_owned(), page },
