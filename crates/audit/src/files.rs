@@ -92,6 +92,13 @@ pub(crate) fn scan(
     let (mut count, mut bytes) = (0, 0);
     let mut findings = Vec::new();
     for file in files {
+        // a bundle (`export --archive`): every file inside it, as the mirror it unpacks to
+        if file.to_string_lossy().ends_with(".tar.zst") {
+            let (n, b) = scan_bundle(&file, &fixed, detector, &mut findings).at(&file)?;
+            count += n;
+            bytes += b;
+            continue;
+        }
         let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         if fixed.iter().any(|f| f.len() as u64 == len)
             && std::fs::read(&file).is_ok_and(|b| fixed.contains(&b.as_slice()))
@@ -112,4 +119,37 @@ pub(crate) fn scan(
         findings.extend(found);
     }
     Ok((count, bytes, findings))
+}
+
+/// Every file inside a `.tar.zst` bundle through the detector, each named `BUNDLE!/PATH`; the
+/// site's fixed files are passed over, as outside. The files read and their bytes.
+fn scan_bundle(
+    bundle: &Path,
+    fixed: &[&[u8]],
+    detector: &Detector,
+    findings: &mut Vec<Finding>,
+) -> std::io::Result<(u64, u64)> {
+    let mut archive = tar::Archive::new(zstd::Decoder::new(std::fs::File::open(bundle)?)?);
+    let (mut count, mut bytes) = (0, 0);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let path = entry.path()?.into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data)?;
+        count += 1;
+        bytes += data.len() as u64;
+        if fixed.contains(&data.as_slice()) {
+            continue;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_uppercase()).unwrap_or_default();
+        let place = format!("{}!/{}", bundle.display(), path.display());
+        let mut found = detector.scan(&place, &name, &data, 0);
+        found.sort_by_cached_key(ToString::to_string);
+        found.dedup();
+        findings.extend(found);
+    }
+    Ok((count, bytes))
 }

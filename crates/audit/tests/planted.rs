@@ -53,7 +53,10 @@ fn the_audit_finds_every_planted_leak_and_nothing_in_a_build_made_again() {
     std::fs::write(made.join("index.json"), r#"{"text": "Philippe Douste-\nBlazy wrote"}"#).unwrap();
     std::fs::write(made.join("links.html"), r#"<a href="/search?q=Garcia%20Sabrido">a search</a>"#).unwrap();
 
-    let r = findings(&s, 1, &[mirror1.clone(), made.clone()]);
+    // and the bundle a mirror operator seeds (`export --archive`)
+    let bundle1 = tmp.path().join("build-1.tar.zst");
+    cablegate_export::bundle(&mirror1, &bundle1).unwrap();
+    let r = findings(&s, 1, &[mirror1.clone(), made.clone(), bundle1]);
     let places: Vec<String> = r.findings.iter().map(place).collect();
     let reached = |what: &str| places.iter().any(|p| p.contains(what));
     for surface in [
@@ -68,6 +71,7 @@ fn the_audit_finds_every_planted_leak_and_nothing_in_a_build_made_again() {
         "quote.html",
         "index.json",
         "links.html",
+        "build-1.tar.zst!/cable/2009/04/09LONDON923.html", // inside the bundle
     ] {
         assert!(reached(surface), "no finding in {surface}: {places:#?}");
     }
@@ -90,7 +94,9 @@ fn the_audit_finds_every_planted_leak_and_nothing_in_a_build_made_again() {
     // the build made again, and its mirror: nothing, not even from the cable the name was in
     let mirror2 = tmp.path().join("mirror-2");
     export(&s, 2, &mirror2, false).unwrap();
-    let clean = findings(&s, 2, &[mirror2]);
+    let bundle2 = tmp.path().join("build-2.tar.zst");
+    cablegate_export::bundle(&mirror2, &bundle2).unwrap();
+    let clean = findings(&s, 2, &[mirror2, bundle2]);
     assert!(clean.findings.is_empty(), "{:#?}", clean.findings);
 }
 
