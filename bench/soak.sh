@@ -93,9 +93,11 @@ request = function() return wrk.format("GET", paths[math.random(#paths)], {Host 
 LUA
   wrk -t1 -c"$conns" -d"${seconds}s" --timeout 10s --latency -s "$work/out/$name.lua" "http://127.0.0.1:$port" > "$work/out/$name.wrk" 2>&1 & pids+=($!)
 done
-# halfway, a new build is published and switched to
+# halfway, a new build is published and switched to (the server switches within a second)
+started=$(date +%s)
 sleep $((seconds / 2))
 "$bin" --data "$data" publish > "$work/out/publish" 2>&1
+switched=$(( $(date +%s) - started + 1 ))
 wait "${pids[@]:2}" || true
 wait "${pids[1]}" 2>/dev/null || true
 status=0
@@ -112,14 +114,14 @@ for name in cables lists cheap costly feeds missing; do
   [ "$errors" -eq 0 ] || status=1
 done
 cat "$work/out/slow"
-python3 - "$work/out/rss" "$seconds" <<'PY' || status=1
+python3 - "$work/out/rss" "$seconds" "$switched" <<'PY' || status=1
 import sys
 r = [int(x) // 1024 for x in open(sys.argv[1]) if x.strip()]
-half = int(sys.argv[2]) // 2
+seconds, switched = int(sys.argv[2]), int(sys.argv[3])
 # two builds are in memory once the second is switched to (the old one's pages leave the page
 # cache only as new ones push them out, within its 256 MB): RSS settles anew after the switch
-before = r[min(len(r) - 1, max(1, half // 2))]
-at = min(len(r) - 1, half + max(5, half // 5))
+before = r[min(len(r) - 1, max(1, switched // 2))]
+at = min(len(r) - 1, switched + max(3, (seconds - switched) // 5))
 settled = r[at]
 print(f"RSS: first {r[0]} MB, {before} MB before the switch, settled {settled} MB after it (at {at} s), "
       f"last {r[-1]} MB, peak {max(r)} MB, {len(r)} samples")
