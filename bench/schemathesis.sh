@@ -20,12 +20,7 @@ cargo build --release --quiet
 bin=$PWD/target/release/cablegate
 if [ -z "$data" ]; then
   data=$PWD/target/bench/soak/data
-  if [ ! -f "$data/builds/CURRENT" ]; then
-    "$bin" --data "$data" import demo/cables.csv.gz demo/versions.jsonl.gz > /dev/null
-    "$bin" --data "$data" catalog demo/full-release-ids.csv.gz > /dev/null
-    "$bin" --data "$data" release --schedule demo/releases.tsv > /dev/null
-    "$bin" --data "$data" publish > /dev/null
-  fi
+  bench/demo-data.sh "$bin" "$data"
 fi
 port=18495
 "$bin" --data "$data" serve --addr 127.0.0.1:$port 2> /dev/null & server=$!

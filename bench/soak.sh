@@ -27,12 +27,7 @@ bin=$PWD/target/release/cablegate
 work=$PWD/target/bench/soak; rm -rf "$work/out"; mkdir -p "$work/out"
 if [ -z "$data" ]; then
   data=$work/data
-  if [ ! -f "$data/builds/CURRENT" ]; then
-    "$bin" --data "$data" import demo/cables.csv.gz demo/versions.jsonl.gz > /dev/null
-    "$bin" --data "$data" catalog demo/full-release-ids.csv.gz > /dev/null
-    "$bin" --data "$data" release --schedule demo/releases.tsv > /dev/null
-    "$bin" --data "$data" publish > /dev/null
-  fi
+  bench/demo-data.sh "$bin" "$data"
 fi
 build=$data/builds/$(printf %06d "$(cat "$data/builds/CURRENT")")/build.sqlite
 python3 - "$build" "$work/out" <<'PY'
