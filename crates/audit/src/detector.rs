@@ -20,7 +20,12 @@ pub(crate) struct Pattern {
 impl Pattern {
     /// The regex to run over `bytes`.
     pub(crate) fn for_bytes(&self, bytes: &[u8]) -> &regex::bytes::Regex {
-        if needs_unicode(bytes) {
+        self.pick(needs_unicode(bytes))
+    }
+
+    /// The regex for a text that [`needs_unicode`], or not.
+    fn pick(&self, unicode: bool) -> &regex::bytes::Regex {
+        if unicode {
             &self.unicode
         } else {
             &self.ascii
@@ -167,21 +172,24 @@ impl<'a> Detector<'a> {
         let mut found = Vec::new();
         let decoded = crate::decode::decoded(bytes);
         let mine = self.per_cable.iter().filter(|(r, _)| r.cable.as_deref().is_some_and(|c| name.contains(c)));
-        let candidates = |hay: &[u8]| -> Vec<usize> {
-            let set = if needs_unicode(hay) { &self.global_set } else { &self.global_set_ascii };
+        // which engine each text needs, asked once per text (it reads the whole text)
+        let raw_unicode = needs_unicode(bytes);
+        let decoded_unicode = decoded.as_deref().is_some_and(|d| needs_unicode(d.as_bytes()));
+        let candidates = |hay: &[u8], unicode: bool| -> Vec<usize> {
+            let set = if unicode { &self.global_set } else { &self.global_set_ascii };
             set.matches(hay).into_iter().collect()
         };
-        let mut globals = candidates(bytes);
+        let mut globals = candidates(bytes, raw_unicode);
         if let Some(d) = &decoded {
-            globals.extend(candidates(d.as_bytes()));
+            globals.extend(candidates(d.as_bytes(), decoded_unicode));
             globals.sort_unstable();
             globals.dedup();
         }
         for (r, re) in globals.into_iter().map(|i| &self.global[i]).chain(mine) {
-            let raw: Vec<_> = re.for_bytes(bytes).find_iter(bytes).collect();
+            let raw: Vec<_> = re.pick(raw_unicode).find_iter(bytes).collect();
             let in_decoded: Vec<_> = decoded
                 .as_deref()
-                .map(|d| re.for_bytes(d.as_bytes()).find_iter(d.as_bytes()).collect())
+                .map(|d| re.pick(decoded_unicode).find_iter(d.as_bytes()).collect())
                 .unwrap_or_default();
             let (hay, matches, is_decoded) = if in_decoded.len() > raw.len() {
                 (decoded.as_deref().unwrap_or_default().as_bytes(), in_decoded, true)
