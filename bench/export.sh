@@ -22,8 +22,9 @@ done
 command -v chromium >/dev/null || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
-cargo build --release --quiet
-bin=target/release/cablegate
+# BIN: a cablegate binary to use instead of building the release one (.ci/run passes its test build)
+[ -n "${BIN:-}" ] || cargo build --release --quiet
+bin=$(realpath "${BIN:-target/release/cablegate}")
 work=target/bench
 mirror="$work/mirror"
 build="$data/builds/$(printf %06d "$(cat "$data/builds/CURRENT")")/build.sqlite"

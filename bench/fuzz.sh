@@ -6,14 +6,16 @@
 #
 #   bench/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      # default 30 s, every target
 #
-# .ci/run runs it for a few seconds per target; a longer run (hours) goes in RELIABILITY.md.
+# .ci/run runs it for a few seconds per target, built with FUZZ_BUILD=--dev (no optimisation:
+# a third of the build's time, slower runs); a longer run (hours) goes in RELIABILITY.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}; shift || true
 command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked > /dev/null 2>&1 || cargo install cargo-fuzz > /dev/null
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse query import_csv import_html import_jsonl router)
-cargo +nightly fuzz build --fuzz-dir fuzz -O > /dev/null
+build=${FUZZ_BUILD:--O}
+cargo +nightly fuzz build --fuzz-dir fuzz "$build" > /dev/null
 # the seeds of the importers and the parser are the repository's real cables (fixtures/), copied
 # here; those of the query language and the router are in fuzz/seeds
 seeds=target/fuzz-seeds; rm -rf "$seeds"; mkdir -p "$seeds"/{parse,import_csv,import_html,import_jsonl}
@@ -29,7 +31,7 @@ for t in "${targets[@]}"; do
   # the router's publication lives as long as the process (a data folder made once, on purpose
   # never freed): not a leak to report
   extra=(); asan=""; [ "$t" = router ] && { extra=(-detect_leaks=0); asan=detect_leaks=0; }
-  if ASAN_OPTIONS=$asan cargo +nightly fuzz run --fuzz-dir fuzz -O "$t" "$corpus" "$seeds/$t" -- \
+  if ASAN_OPTIONS=$asan cargo +nightly fuzz run --fuzz-dir fuzz "$build" "$t" "$corpus" "$seeds/$t" -- \
       -max_total_time="$secs" -rss_limit_mb=4096 -timeout=10 -max_len=65536 \
       -artifact_prefix="fuzz/artifacts/$t/" "${extra[@]}" > "$log" 2>&1; then
     found=none

@@ -22,8 +22,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet
-bin=$PWD/target/release/cablegate
+# BIN: a cablegate binary to use instead of building the release one (.ci/run passes its test build)
+[ -n "${BIN:-}" ] || cargo build --release --quiet
+bin=$(realpath "${BIN:-target/release/cablegate}")
 work=$PWD/target/bench/soak; rm -rf "$work/out"; mkdir -p "$work/out"
 if [ -z "$data" ]; then
   data=$work/data
