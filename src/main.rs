@@ -83,6 +83,21 @@ fn main() -> ExitCode {
         // Unix tools do, instead of failing on the closed pipe; the server keeps ignoring it
         sigpipe::reset();
     }
+    // what a full disk did, said where it happens (each is a test of tests/disk_full.rs)
+    let on_full_disk = match &cli.command {
+        Command::Import(_) | Command::Demo(_) => {
+            "the cables recorded before it are kept; free space and import again: what is held is skipped"
+        }
+        Command::Publish(_) => "nothing was published and the current build is untouched; free space and publish again",
+        Command::Export(_) => "the folder is an incomplete mirror until an export ends; free space and export again",
+        _ => "free space and run the command again",
+    };
+    // where the command writes: a full one is why, even when the error does not say so (SQLite
+    // says "disk I/O error" when it cannot grow its shared-memory file)
+    let mut writes_to = vec![cli.data.path.clone()];
+    if let Command::Export(args) = &cli.command {
+        writes_to.push(args.dir.clone());
+    }
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Import(args) => cmd::archive::import(cli.data, args),
@@ -106,9 +121,35 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", message(&e));
+            if disk_full(&e, &writes_to) {
+                eprintln!("the disk is full: {on_full_disk}");
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether an error comes of a full disk: an `ENOSPC` anywhere in its chain, said in a message
+/// (SQLite's "database or disk is full"; tantivy carries the I/O error as text only), or an I/O
+/// error of any kind while a folder the command writes to has less than 1 MiB free.
+fn disk_full(e: &anyhow::Error, writes_to: &[std::path::PathBuf]) -> bool {
+    let no_room = || {
+        writes_to.iter().any(|p| {
+            let existing = p.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists());
+            fs4::available_space(existing.unwrap_or(std::path::Path::new("."))).is_ok_and(|free| free < 1 << 20)
+        })
+    };
+    e.chain().any(|cause| {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::StorageFull {
+                return true;
+            }
+        }
+        let text = cause.to_string();
+        text.contains("(os error 28)")
+            || text.contains("database or disk is full")
+            || ((text.contains("I/O error") || cause.downcast_ref::<std::io::Error>().is_some()) && no_room())
+    })
 }
 
 /// An error and its causes, each said once: a library error that writes its cause into its own

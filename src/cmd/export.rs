@@ -9,7 +9,7 @@ use super::{thousands, DataDir};
 #[derive(clap::Args)]
 pub struct ExportArgs {
     /// The mirror's folder (made if missing); exporting into an earlier export rewrites only what changed
-    dir: PathBuf,
+    pub dir: PathBuf,
     /// Export this build instead of the current one
     #[arg(long)]
     build: Option<u32>,
@@ -30,7 +30,7 @@ pub struct ExportArgs {
 #[derive(clap::Args)]
 pub struct VerifyArgs {
     /// The mirror's folder
-    dir: PathBuf,
+    pub dir: PathBuf,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,

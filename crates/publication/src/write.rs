@@ -167,6 +167,23 @@ pub struct PublicationWriter {
     redactions: Vec<i64>,
     /// The previous build's ledger: since which build each cable has had passages withheld.
     withheld_since: std::collections::HashMap<String, u32>,
+    /// Last, so that it is dropped after the files it removes are closed.
+    _unfinished: Unfinished,
+}
+
+/// Removes a build's folder that [`PublicationWriter::finish`] did not rename: a publish that
+/// failed (a full disk, a bad text) leaves no half build behind, which on a full disk would keep
+/// the next attempt from finding room. After the rename there is nothing at the path to remove.
+struct Unfinished(PathBuf);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            if let Err(e) = std::fs::remove_dir_all(&self.0) {
+                tracing::warn!(path = %self.0.display(), error = %e, "could not remove an unfinished build");
+            }
+        }
+    }
 }
 
 /// Threads and memory of the search indexer while a build is written: bounded, whatever the
@@ -184,6 +201,8 @@ impl PublicationWriter {
             std::fs::remove_dir_all(&tmp).at(&tmp)?;
         }
         std::fs::create_dir_all(&tmp).at(&tmp)?;
+        // from here, any error removes the folder again (declared first, it is dropped last)
+        let unfinished = Unfinished(tmp.clone());
         let path = tmp.join("build.sqlite");
         let sql = |source| Error::Sqlite { path: path.clone(), source };
         let conn = Connection::open(&path).map_err(sql)?;
@@ -205,7 +224,7 @@ impl PublicationWriter {
         };
         Ok(PublicationWriter {
             builds: builds.to_owned(),
-            tmp,
+            tmp: tmp.clone(),
             conn,
             number,
             made_at: made_at.clone(),
@@ -213,6 +232,7 @@ impl PublicationWriter {
             index,
             redactions: Vec::new(),
             withheld_since,
+            _unfinished: unfinished,
         })
     }
 
