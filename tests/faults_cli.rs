@@ -198,3 +198,37 @@ fn publish_refuses_a_damaged_archive_and_the_check_says_where() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("problem: ") && err.contains("to recover"), "{err}");
 }
+
+fn get(port: u16, path: &str) -> String {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// Issue 20: a search has a time budget (`serve --search-budget`), past which it answers what
+/// it found, with a warning on the page and `partial` in the API. A budget of 0 cuts every search.
+#[test]
+fn a_search_past_its_time_budget_answers_and_says_so() {
+    let (_dir, data) = published_fixtures();
+    let port = cablegate_testkit::free_port();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("cablegate"))
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--search-budget", "0s"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    cablegate_testkit::wait_for_port(port, 20, "the server");
+    let api = get(port, "/api/search?q=tripoli");
+    let page = get(port, "/search?q=tripoli");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(api.starts_with("HTTP/1.1 200"), "{api}");
+    let json: serde_json::Value = serde_json::from_str(api.split_once("\r\n\r\n").unwrap().1).unwrap();
+    assert_eq!(json["partial"], true, "{json}");
+    assert!(json["warnings"].to_string().contains("was stopped"), "{json}");
+    assert!(page.starts_with("HTTP/1.1 200") && page.contains("took longer than its 0 s and was stopped"), "{page}");
+}

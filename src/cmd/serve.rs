@@ -14,6 +14,9 @@ pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// The time a search may take: past it, it answers with what it found by then, and says so
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    search_budget: std::time::Duration,
 }
 
 fn run(builds: &Path, addr: SocketAddr) -> anyhow::Result<ExitCode> {
@@ -63,6 +66,7 @@ pub fn serve(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if cablegate_publication::current(&builds)?.is_none() {
         anyhow::bail!("no build published in {} yet (cablegate publish)", data.path.display());
     }
+    cablegate_site::search::set_budget(args.search_budget);
     run(&builds, args.addr)
 }
 
@@ -99,5 +103,6 @@ pub fn demo(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         dir.display()
     );
+    cablegate_site::search::set_budget(args.search_budget);
     run(&cablegate_publication::publications_dir(&dir), args.addr)
 }

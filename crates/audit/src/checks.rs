@@ -108,7 +108,8 @@ pub(crate) fn search_index(publication: &Publication, redactions: &[Redaction]) 
     for r in redactions {
         let words: String = r.text.chars().filter(|&c| c != '"').collect();
         let q = cablegate_search::parse(&format!("\"{words}\""));
-        let opts = cablegate_search::Options { limit: 1000, facets: false, ..Default::default() };
+        // an audit is never cut short by the time budget of a reader's search
+        let opts = cablegate_search::Options { limit: 1000, facets: false, budget: None, ..Default::default() };
         let hits = index.search(&q, &opts).map_err(cablegate_publication::Error::from)?.hits;
         for hit in hits {
             let rid = ids.get(&hit.key).cloned().unwrap_or_default();
@@ -161,7 +162,7 @@ pub(crate) fn surviving_parts(
             }
             let words: String = part.chars().filter(|&c| c != '"').collect();
             let q = cablegate_search::parse(&format!("\"{words}\""));
-            let opts = cablegate_search::Options { limit: 5, facets: false, ..Default::default() };
+            let opts = cablegate_search::Options { limit: 5, facets: false, budget: None, ..Default::default() };
             let results = index.search(&q, &opts).map_err(cablegate_publication::Error::from)?;
             let examples: Vec<String> = results
                 .hits

@@ -6,6 +6,7 @@
 //! so it can only hold terms the public may see. This crate knows nothing of archives or builds:
 //! it takes [`Doc`]s and answers [`Results`] of reference ids.
 
+mod budget;
 mod facets;
 pub mod query;
 mod snippet;
@@ -284,11 +285,19 @@ pub struct Options {
     pub limit: usize,
     /// Count facets and months over every match.
     pub facets: bool,
+    /// How long the walk over the matches may take: past it, the search stops and answers what
+    /// it found, with [`Results::partial`] set. `None`: no limit.
+    pub budget: Option<std::time::Duration>,
 }
+
+/// The time a search may take by default ([`Options::budget`]): far above what any query
+/// within the limits ([`MAX_QUERY_WORDS`]) takes, so that it only ever cuts a search on a
+/// machine in trouble, or on a collection far larger than this one.
+pub const BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Default for Options {
     fn default() -> Self {
-        Options { sort: Sort::Relevance, offset: 0, limit: 20, facets: true }
+        Options { sort: Sort::Relevance, offset: 0, limit: 20, facets: true, budget: Some(BUDGET) }
     }
 }
 
@@ -308,6 +317,9 @@ pub struct Results {
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The search ran out of its time ([`Options::budget`]): `total`, `hits` and `facets` are
+    /// those of the matches found by then.
+    pub partial: bool,
 }
 
 /// An index, open for searching; cheap to share between threads.
@@ -360,10 +372,13 @@ impl Index {
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let facets =
             facets::Collect { enabled: opts.facets, names: self.tables.clone(), numbers: self.numbers.clone() };
+        let cut = std::sync::atomic::AtomicBool::new(false);
+        // far enough to mean "none" without overflowing an Instant
+        let deadline = std::time::Instant::now() + opts.budget.unwrap_or(std::time::Duration::from_secs(1 << 30));
         let (total, addrs, facets): (usize, Vec<(f32, DocAddress)>, Facets) = match opts.sort {
             Sort::Relevance => {
-                let (n, hits, f) =
-                    searcher.search(&*query, &(Count, top.order_by_score(), facets)).map_err(|e| self.t(e))?;
+                let collector = budget::Budget { inner: (Count, top.order_by_score(), facets), deadline, cut: &cut };
+                let (n, hits, f) = searcher.search(&*query, &collector).map_err(|e| self.t(e))?;
                 (n, hits, f)
             }
             sort => {
@@ -372,9 +387,12 @@ impl Index {
                     Sort::Released => ("released", Order::Desc),
                     _ => ("created", Order::Desc),
                 };
-                let (n, hits, f) = searcher
-                    .search(&*query, &(Count, top.order_by_fast_field::<u64>(field, order), facets))
-                    .map_err(|e| self.t(e))?;
+                let collector = budget::Budget {
+                    inner: (Count, top.order_by_fast_field::<u64>(field, order), facets),
+                    deadline,
+                    cut: &cut,
+                };
+                let (n, hits, f) = searcher.search(&*query, &collector).map_err(|e| self.t(e))?;
                 (n, hits.into_iter().map(|(_, a)| (0.0, a)).collect(), f)
             }
         };
@@ -390,7 +408,7 @@ impl Index {
             };
             hits.push(Hit { key: col.first(addr.doc_id).unwrap_or_default(), score });
         }
-        Ok(Results { total: total as u64, hits, facets })
+        Ok(Results { total: total as u64, hits, facets, partial: cut.into_inner() })
     }
 
     /// The key of every cable in the index, for audits.

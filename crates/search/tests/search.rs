@@ -248,3 +248,21 @@ fn the_best_snippets_are_those_of_cutting_every_paragraph() {
     let s = index.highlighter(&read("iran iranian")).snippets([(Some(1), "No."), (Some(2), "Iranian officials.")], 1);
     assert_eq!(s.iter().map(cablegate_search::Snippet::plain).collect::<Vec<_>>(), ["[Iranian] officials."]);
 }
+
+/// Issue 20: a search has a time budget, past which it answers what it found and says so; with
+/// none (an audit) or a budget it keeps to, it finds everything.
+#[test]
+fn a_search_past_its_budget_answers_what_it_found_and_says_so() {
+    let (_dir, index, _) = index_times(20);
+    let p = read("the OR of OR and");
+    for sort in [Sort::Relevance, Sort::Newest] {
+        let all = index.search(&p, &Options { sort, budget: None, ..Options::default() }).unwrap();
+        assert!(!all.partial && all.total >= 100, "{sort:?}: {}", all.total);
+        let kept = index.search(&p, &Options { sort, ..Options::default() }).unwrap();
+        assert!(!kept.partial && kept.total == all.total, "{sort:?}: the default budget is far above this");
+        let cut =
+            index.search(&p, &Options { sort, budget: Some(std::time::Duration::ZERO), ..Options::default() }).unwrap();
+        assert!(cut.partial, "{sort:?}");
+        assert!(cut.total < all.total && cut.hits.len() as u64 <= cut.total, "{sort:?}: {}", cut.total);
+    }
+}

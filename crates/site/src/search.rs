@@ -91,12 +91,28 @@ pub struct Answer {
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: cablegate_search::Facets,
+    /// Stopped by its time budget: the hits and counts are those found by then (a warning says so).
+    pub partial: bool,
 }
 
 /// What a search comes to: a cable (the query was its reference id) or an answer.
 pub enum Outcome {
     Cable(String),
     Answer(Box<Answer>),
+}
+
+/// A search's time budget in milliseconds: [`cablegate_search::BUDGET`] unless the server was
+/// told otherwise ([`set_budget`]).
+static BUDGET_MS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(cablegate_search::BUDGET.as_millis() as u64);
+
+/// Sets the time every search of this process may take (`cablegate serve --search-budget`).
+pub fn set_budget(budget: std::time::Duration) {
+    BUDGET_MS.store(budget.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn budget() -> std::time::Duration {
+    std::time::Duration::from_millis(BUDGET_MS.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Runs a search over a publication. `facets`: count facets and months (the page and the API do).
@@ -112,7 +128,7 @@ pub fn run(publication: &Publication, req: &Request, facets: bool) -> Result<Out
     let results: Results = if parsed.is_empty() {
         Results::default()
     } else {
-        index.search(&parsed, &Options { sort: req.sort, offset, limit: PER_PAGE, facets })?
+        index.search(&parsed, &Options { sort: req.sort, offset, limit: PER_PAGE, facets, budget: Some(budget()) })?
     };
     // the hits as stored, read here (a publication's connection stays on its thread); then parsed and
     // cut into snippets on two threads, half each: on a machine of two cores, that was half of a
@@ -149,6 +165,13 @@ pub fn run(publication: &Publication, req: &Request, facets: bool) -> Result<Out
     if parsed.is_empty() && !req.q.trim().is_empty() {
         warnings.push("nothing to search for: type words, a \"phrase\" or a field like tag:PREL".to_owned());
     }
+    if results.partial {
+        warnings.push(format!(
+            "this search took longer than its {} s and was stopped: the cables and counts shown are those it found by then; \
+             narrow it (fewer words, no leading *) for all of them",
+            budget().as_secs_f64()
+        ));
+    }
     Ok(Outcome::Answer(Box::new(Answer {
         query: req.q.clone(),
         reading: parsed.reading(),
@@ -159,6 +182,7 @@ pub fn run(publication: &Publication, req: &Request, facets: bool) -> Result<Out
         total: results.total,
         hits,
         facets: results.facets,
+        partial: results.partial,
     })))
 }
 
@@ -384,6 +408,7 @@ pub fn mirror_page(publication: &Publication) -> Result<Page> {
         total: 0,
         hits: Vec::new(),
         facets: Default::default(),
+        partial: false,
     };
     let page = SearchPage {
         common: common(publication, "/search.html"),
