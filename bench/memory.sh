@@ -30,8 +30,9 @@ enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[
 urls=(); for q in "${heavy[@]}"; do urls+=("http://127.0.0.1:$port/search?q=$(enc "$q")&sort=newest"); done
 start=$(date +%s.%N)
 for i in $(seq 1 $((n / 2))); do
-  for j in 0 1; do curl -s -o /dev/null "${urls[$(((i + j) % ${#urls[@]}))]}" & done
-  wait
+  # wait for these two only (a bare wait would wait for the server too)
+  pids=(); for j in 0 1; do curl -s -o /dev/null "${urls[$(((i + j) % ${#urls[@]}))]}" & pids+=($!); done
+  wait "${pids[@]}"
 done
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 after=$(rss); peak=$(hwm)
