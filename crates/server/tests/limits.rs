@@ -100,6 +100,22 @@ async fn error_pages_do_not_grow_with_the_request() {
     assert!(body.contains(r#"value="García Sabrido""#), "{body}");
 }
 
+/// Schemathesis: a list's key of 500 characters under /api/ (past the longest path of a page) was
+/// answered with the HTML 404 page, where the API answers JSON.
+#[tokio::test]
+async fn a_too_long_path_under_the_api_is_a_json_404() {
+    let d = data();
+    let builds = d.publications();
+    for path in [format!("/api/reldate/{}_-5068.json", "%CE%A9".repeat(100)), format!("/api/{}x.json", "a/".repeat(10))]
+    {
+        let (status, headers, body) = get(&builds, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(headers.get("content-type").unwrap(), "application/json", "{path}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(v["error"].is_string(), "{body}");
+    }
+}
+
 /// `/search.atom?q=%01` was not well-formed XML.
 #[tokio::test]
 async fn search_feeds_are_well_formed_for_any_query() {

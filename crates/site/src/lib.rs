@@ -108,6 +108,10 @@ pub fn render(publication: &Publication, path: &str) -> Page {
     // no page of the site is this long or this deep: answer without echoing it (a 404 repeats
     // its depth in every link, and a 60 KB path made a 1.7 MB page)
     if path.len() > MAX_PATH || path.matches('/').count() > MAX_DEPTH {
+        // under /api/, a 404 is JSON like every answer of the API (schemathesis found an HTML one)
+        if path.starts_with("/api/") {
+            return api::error(404, "no such document");
+        }
         return pages::not_found::page(publication, "/", "There is no such page.".to_owned());
     }
     pages::render(publication, &Route::parse(path), path, query).unwrap_or_else(|e| match e {
