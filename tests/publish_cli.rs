@@ -429,3 +429,34 @@ fn builds_older_than_a_redaction_are_refused_reported_and_pruned() {
         .success()
         .stderr(predicate::str::contains("no build lacks"));
 }
+
+#[test]
+fn publish_url_is_checked_kept_and_named_by_citations() {
+    let (_d, data) = archive();
+    cablegate(&data).args(["release", "--all", "--at", "2011-01-01 00:00"]).assert().success();
+    for (bad, why) in [
+        ("ftp://cables.example.org/", "not an http or https address"),
+        ("cables.example.org", "relative URL without a base"),
+        ("https://cables.example.org/?q=1", "no query string or fragment"),
+    ] {
+        cablegate(&data)
+            .args(["publish", "--url", bad])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(format!("{bad:?} cannot be the build's address")).and(predicate::str::contains(why)));
+    }
+    assert!(!data.join("builds/CURRENT").exists(), "a refused address publishes nothing");
+    cablegate(&data).args(["publish", "--url", "https://cables.example.org/archive"]).assert().success();
+    cablegate(&data).arg("publish").assert().success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("builds/000002/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["url"], "https://cables.example.org/archive/", "kept from the build before");
+    // the mirror's cable page and its BibTeX name the page by that address
+    let mirror = data.parent().unwrap().join("mirror");
+    cablegate(&data).arg("export").arg(&mirror).assert().success();
+    let page = std::fs::read_to_string(mirror.join("cable/2009/04/09LONDON923.html")).unwrap();
+    let url = "https://cables.example.org/archive/cable/2009/04/09LONDON923.html";
+    assert!(page.contains(&format!(r#"<meta name="citation_public_url" content="{url}">"#)), "{page}");
+    let bib = std::fs::read_to_string(mirror.join("cable/2009/04/09LONDON923.bib")).unwrap();
+    assert!(bib.contains(&format!("url = {{{url}}}")) && bib.contains("cablegate, build 1 ("), "{bib}");
+}

@@ -232,6 +232,10 @@ pub struct PublishArgs {
     /// Build the archive as of this moment instead of now (cables released later wait)
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
+    /// Where the build will be served (`https://cables.example.org/`): citations name their cable's
+    /// page by it. Kept from the current build when not given
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -239,7 +243,8 @@ pub struct PublishArgs {
 pub fn publish(data: DataDir, args: PublishArgs) -> anyhow::Result<ExitCode> {
     let mut archive = Archive::open(&data.path)?;
     let at = args.at.as_ref().map(|_| time_arg(&args.at)).transpose()?;
-    let s = archive.publish(&data.path, at.as_ref())?;
+    let options = cablegate_archive::publish::PublishOptions { at, url: args.url.clone() };
+    let s = archive.publish_with(&data.path, &options)?;
     let m = &s.manifest;
     if args.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &s)?;

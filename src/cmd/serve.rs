@@ -94,7 +94,9 @@ pub fn demo(data: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     eprintln!("demo: {} cables imported ({} new versions, {} unchanged)", s.imported, s.new_versions, s.unchanged);
     archive.load_catalog(&demo.join("full-release-ids.csv.gz"))?;
     archive.release_schedule(&demo.join("releases.tsv"))?;
-    let p = archive.publish(&dir, None)?;
+    // the demo's citations name its pages at the address it serves them on
+    let url = (args.addr.port() != 0).then(|| format!("http://{}/", args.addr));
+    let p = archive.publish_with(&dir, &cablegate_archive::publish::PublishOptions { at: None, url })?;
     eprintln!(
         "demo: build {} with {} of {} cables, ready in {:.1} s (data in {})",
         p.manifest.number,

@@ -60,6 +60,8 @@ pub enum Error {
          `cablegate stats --check` says what is damaged, and re-importing the source files into a new data folder recovers it"
     )]
     Damaged { path: PathBuf, problems: String },
+    #[error("{url:?} cannot be the build's address: {reason}")]
+    BadUrl { url: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

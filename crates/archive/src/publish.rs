@@ -21,6 +21,43 @@ pub struct PublishSummary {
     pub seconds: f64,
 }
 
+/// How to publish: as of when, and at which address.
+#[derive(Debug, Clone, Default)]
+pub struct PublishOptions {
+    /// The moment the build shows the archive as of (default: now).
+    pub at: Option<Timestamp>,
+    /// Where the build will be served (`https://cables.example.org/`), which citations name;
+    /// `None` keeps the current build's.
+    pub url: Option<String>,
+}
+
+/// `url` as a build's address: an absolute `http` or `https` URL with no query or fragment,
+/// ending in `/` (one is added).
+pub fn site_url(url: &str) -> Result<String> {
+    let bad = |reason: &str| Error::BadUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("it is not an http or https address"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it names no host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad("a site's address has no query string or fragment"));
+    }
+    let mut s = parsed.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// The address of the current build, if it has one.
+fn current_url(builds: &std::path::Path) -> Option<String> {
+    let number = cablegate_publication::current(builds).ok()??;
+    cablegate_publication::read_manifest(&cablegate_publication::publication_dir(builds, number)).ok()?.url
+}
+
 struct Row {
     rowid: i64,
     reference_id: String,
@@ -75,12 +112,22 @@ impl Archive {
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.sql(e))
     }
 
-    /// Publishes a build of the archive as of `at` (default: now) and makes it current.
+    /// Publishes a build of the archive as of `at` (default: now) and makes it current; its
+    /// address is the current build's.
     pub fn publish(&mut self, data_dir: &std::path::Path, at: Option<&Timestamp>) -> Result<PublishSummary> {
+        self.publish_with(data_dir, &PublishOptions { at: at.cloned(), url: None })
+    }
+
+    /// [`publish`](Archive::publish) with a new address for the build ([`PublishOptions::url`]).
+    pub fn publish_with(&mut self, data_dir: &std::path::Path, options: &PublishOptions) -> Result<PublishSummary> {
         let started = std::time::Instant::now();
-        let at = at.cloned().unwrap_or_else(crate::now);
+        let at = options.at.clone().unwrap_or_else(crate::now);
         let builds = cablegate_publication::publications_dir(data_dir);
         std::fs::create_dir_all(&builds).at(&builds)?;
+        let url = match &options.url {
+            Some(u) => Some(site_url(u)?),
+            None => current_url(&builds),
+        };
         let number = self.next_number(&builds)?;
         // a damaged page hides rows without an error: a publish read 43 cables fewer and
         // withdrew them from the site. SQLite's quick check reads every page first.
@@ -109,17 +156,23 @@ impl Archive {
         };
         let mut writer = PublicationWriter::create(&builds, number, &at)?;
         writer.redactions(redactions.iter().map(|r| r.id).collect());
+        writer.url(url);
         let mut now_held: Vec<(String, Vec<u8>)> = Vec::with_capacity(rows.len());
         let (mut added, mut changed) = (0u64, 0u64);
         for item in rx {
             let (public, hash) = item.at(&texts)?;
             let id = public.cable.reference_id.clone();
             match last.get(&id) {
-                None => added += 1,
-                Some(h) if *h != hash => changed += 1,
-                Some(_) => {}
+                None => {
+                    added += 1;
+                    writer.add(&public)?;
+                }
+                Some(h) if *h != hash => {
+                    changed += 1;
+                    writer.add(&public)?;
+                }
+                Some(_) => writer.add_unchanged(&public)?,
             }
-            writer.add(&public)?;
             now_held.push((id, hash));
         }
         worker.join().expect("the publish worker does not panic");

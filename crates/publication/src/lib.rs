@@ -32,7 +32,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 pub use read::{
-    Article, CableLink, CableVersions, IndexRow, KeyCount, List, ListKind, ListOrder, ListRow, ReleaseDay,
+    Article, CableLink, CableVersions, Cited, IndexRow, KeyCount, List, ListKind, ListOrder, ListRow, ReleaseDay,
     StoredVersion, VersionSeen, VersionText, Withheld,
 };
 pub use write::{
@@ -43,8 +43,9 @@ pub use write::{
 /// they do not know. Layout 1 had no search index; it is still read (search answers that the
 /// build has none). Layout 3 added the redaction ledger (table `withheld`, the manifest's
 /// `redactions`); a build of layout 2 reads as one that withheld nothing and did not say which
-/// redactions it applied.
-pub const FORMAT: u32 = 3;
+/// redactions it applied. Layout 4 added what citations name (table `cited`: the build that first
+/// published each cable's current text); in older builds a citation names the build itself.
+pub const FORMAT: u32 = 4;
 const OLDEST_FORMAT: u32 = 1;
 
 /// The search index's folder inside a build.
@@ -123,6 +124,11 @@ pub struct Manifest {
     /// on; `None` in older builds, which did not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redactions: Option<Vec<i64>>,
+    /// Where the publisher serves the build (`https://cables.example.org/`, ending in `/`), so
+    /// that citations name a page by its address; `None` where none was given (and in builds
+    /// older than citations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Manifest {

@@ -138,6 +138,13 @@ pub struct VersionSeen {
     pub released: Option<String>,
 }
 
+/// What a citation of a cable names: the build that first published its current text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    pub build: u32,
+    pub made_at: Timestamp,
+}
+
 /// One version's text (header, a blank line, body), as a diff compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionText {
@@ -461,6 +468,44 @@ impl Publication {
             )
             .and_then(|mut s| s.query_row([reference_id], |r| Ok(Withheld { passages: r.get(0)?, since: r.get(1)? })).optional())
             .map_err(|e| self.sql(e))
+    }
+
+    /// The build in which a cable's current text was first published, and when that build was
+    /// made: what its citation names. Builds of layouts before 4 did not record it, and name
+    /// themselves.
+    pub fn cited(&self, reference_id: &str) -> Result<Cited> {
+        let own = || Cited { build: self.manifest.number, made_at: self.manifest.made_at.clone() };
+        if self.manifest.format < 4 {
+            return Ok(own());
+        }
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT t.build, t.made_at FROM cited t JOIN cables c ON c.id = t.cable_id WHERE c.reference_id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([reference_id], |r| Ok(Cited { build: r.get(0)?, made_at: time(r, 1)? })).optional()
+            })
+            .map_err(|e| self.sql(e))?;
+        Ok(found.unwrap_or_else(own))
+    }
+
+    /// [`cited`](Self::cited) of every cable, by reference id.
+    pub fn cited_all(&self) -> Result<std::collections::HashMap<String, (u32, Timestamp)>> {
+        let mut out = std::collections::HashMap::new();
+        if self.manifest.format < 4 {
+            let (n, at) = (self.manifest.number, self.manifest.made_at.clone());
+            self.each("SELECT reference_id FROM cables", |r| {
+                out.insert(r.get(0)?, (n, at.clone()));
+                Ok(())
+            })?;
+            return Ok(out);
+        }
+        self.each("SELECT c.reference_id, t.build, t.made_at FROM cited t JOIN cables c ON c.id = t.cable_id", |r| {
+            out.insert(r.get(0)?, (r.get(1)?, time(r, 2)?));
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The whole ledger, by reference id: since which build each cable has had passages withheld.

@@ -50,6 +50,10 @@ CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL, title TEXT NOT
 -- the redaction ledger (layout 3): how many passages of a cable's current text the publisher
 -- withheld, and since which build; never what
 CREATE TABLE withheld (cable_id INTEGER PRIMARY KEY, passages INTEGER NOT NULL, since INTEGER NOT NULL);
+-- what a citation names (layout 4): the build in which the cable's current text was first
+-- published, and when that build was made, so that a cable's page stays the same from build to
+-- build while its text does
+CREATE TABLE cited (cable_id INTEGER PRIMARY KEY, build INTEGER NOT NULL, made_at TEXT NOT NULL);
 CREATE TABLE article_cables (article_id INTEGER NOT NULL, reference_id TEXT NOT NULL, PRIMARY KEY (article_id, reference_id)) WITHOUT ROWID;
 "#;
 
@@ -165,8 +169,11 @@ pub struct PublicationWriter {
     count: u64,
     index: cablegate_search::Indexer,
     redactions: Vec<i64>,
+    url: Option<String>,
     /// The previous build's ledger: since which build each cable has had passages withheld.
     withheld_since: std::collections::HashMap<String, u32>,
+    /// The previous build's: in which build (and when made) each cable's text was first published.
+    cited_since: std::collections::HashMap<String, (u32, Timestamp)>,
     /// Last, so that it is dropped after the files it removes are closed.
     _unfinished: Unfinished,
 }
@@ -218,8 +225,11 @@ impl PublicationWriter {
         meta.execute(params!["made_at", made_at.as_str()]).map_err(sql)?;
         drop(meta);
         let index = cablegate_search::Indexer::create(&tmp.join(SEARCH_DIR), INDEX_THREADS, INDEX_MEMORY)?;
-        let withheld_since = match crate::current(builds)? {
-            Some(previous) => crate::Publication::open(builds, Some(previous))?.withheld_all()?,
+        let (withheld_since, cited_since) = match crate::current(builds)? {
+            Some(previous) => {
+                let p = crate::Publication::open(builds, Some(previous))?;
+                (p.withheld_all()?, p.cited_all()?)
+            }
             None => Default::default(),
         };
         Ok(PublicationWriter {
@@ -231,7 +241,9 @@ impl PublicationWriter {
             count: 0,
             index,
             redactions: Vec::new(),
+            url: None,
             withheld_since,
+            cited_since,
             _unfinished: unfinished,
         })
     }
@@ -240,9 +252,20 @@ impl PublicationWriter {
         Error::Sqlite { path: self.tmp.join("build.sqlite"), source }
     }
 
-    /// Adds a released cable.
+    /// Adds a released cable whose text is new in this build (or differs from the previous
+    /// build's): a citation of it names this build.
     pub fn add(&mut self, c: &PublicCable) -> Result<()> {
-        let key = self.add_inner(c).map_err(|e| self.sql(e))?;
+        self.add_cable(c, false)
+    }
+
+    /// Adds a released cable whose text is the previous build's: a citation of it names the
+    /// build that first published that text.
+    pub fn add_unchanged(&mut self, c: &PublicCable) -> Result<()> {
+        self.add_cable(c, true)
+    }
+
+    fn add_cable(&mut self, c: &PublicCable, unchanged: bool) -> Result<()> {
+        let key = self.add_inner(c, unchanged).map_err(|e| self.sql(e))?;
         // the search index gets the very text the build holds: released, redacted
         let cable = &c.cable;
         let refs = cable.references.iter().filter_map(|r| match r {
@@ -267,7 +290,7 @@ impl PublicationWriter {
     }
 
     /// Writes the cable's rows; its row id.
-    fn add_inner(&self, c: &PublicCable) -> rusqlite::Result<i64> {
+    fn add_inner(&self, c: &PublicCable, unchanged: bool) -> rusqlite::Result<i64> {
         let cable = &c.cable;
         let created = cable.created.as_deref().and_then(cablegate_cable::meta::parse_timestamp);
         self.conn
@@ -305,6 +328,13 @@ impl PublicationWriter {
                 version.body
             ])?;
         }
+        let (build, made_at) = match self.cited_since.get(&cable.reference_id) {
+            Some((b, at)) if unchanged => (*b, at.as_str()),
+            _ => (self.number, self.made_at.as_str()),
+        };
+        self.conn
+            .prepare_cached("INSERT INTO cited (cable_id, build, made_at) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, build, made_at])?;
         if c.withheld > 0 {
             let since = self.withheld_since.get(&cable.reference_id).copied().unwrap_or(self.number);
             self.conn
@@ -391,6 +421,11 @@ impl PublicationWriter {
         self.redactions = ids;
     }
 
+    /// Where the publisher serves the build ([`Manifest::url`]).
+    pub fn url(&mut self, url: Option<String>) {
+        self.url = url;
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -454,6 +489,7 @@ impl PublicationWriter {
             withdrawn,
             files,
             redactions: Some(self.redactions),
+            url: self.url,
         };
         let mpath = self.tmp.join("manifest.json");
         std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).expect("a manifest serialises") + "\n")

@@ -55,6 +55,16 @@ async fn a_reader_browses_to_a_paragraph() {
     let par5 = c.find(Locator::Css("#par5")).await.unwrap().text().await.unwrap();
     assert!(par5.contains("Contacts named in paragraph 3"), "{par5}");
     let png = c.screenshot().await.unwrap();
+    // the citation: a paragraph's, behind "Cite a paragraph", and the BibTeX download the page links
+    c.find(Locator::Css("section[aria-labelledby=cite] summary")).await.unwrap().click().await.unwrap();
+    let cite5 = c.find(Locator::Css("ul.para-cites li:nth-child(5)")).await.unwrap();
+    assert!(cite5.is_displayed().await.unwrap());
+    assert_eq!(cite5.text().await.unwrap(), "¶5 Embassy London, 09LONDON923, para. 5.");
+    let bib = c.find(Locator::Css("section[aria-labelledby=cite] a[href$='.bib']")).await.unwrap();
+    let href = bib.prop("href").await.unwrap().expect("an address");
+    assert_eq!(href, format!("{base}cable/2009/04/09LONDON923.bib"));
+    let body = get(&href).await;
+    assert!(body.starts_with("HTTP/1.1 200") && body.contains("@techreport{09LONDON923,"), "{body}");
     c.find(Locator::LinkText("PREL")).await.unwrap().click().await.unwrap();
     assert!(c.current_url().await.unwrap().as_str().ends_with("/tag/PREL_0.html"));
     assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Tag: PREL");
@@ -66,4 +76,20 @@ async fn a_reader_browses_to_a_paragraph() {
     assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot");
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
+}
+
+/// A GET of `url` on 127.0.0.1, as a download manager makes it: the whole response.
+async fn get(url: &str) -> String {
+    let u = url::Url::parse(url).unwrap();
+    let (host, path) = (format!("{}:{}", u.host_str().unwrap(), u.port().unwrap()), u.path().to_owned());
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&host).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    })
+    .await
+    .unwrap()
 }

@@ -16,6 +16,7 @@
 
 pub mod api;
 mod cache;
+mod cite;
 mod layout;
 mod pages;
 mod route;
@@ -25,6 +26,7 @@ use cablegate_publication::Publication;
 
 pub use api::OPENAPI;
 pub use cache::{prepare_lists, Cache};
+pub use cite::CiteFormat;
 pub use layout::{short_time, slug, tag_meaning, tag_slug, thousands, STYLESHEET};
 pub use pages::not_found::mirror_not_found;
 pub use route::{cable_href, Route};

@@ -4,6 +4,7 @@
 
 use cablegate_publication::{ListKind, Publication};
 
+use crate::cite::CiteFormat;
 use crate::layout::{slug, tag_slug};
 use crate::PAGE_SIZE;
 
@@ -36,6 +37,13 @@ pub enum Route {
         year: String,
         month: String,
         id: String,
+    },
+    /// `/cable/YYYY/MM/REFID.bib`, `.ris`, `.csl.json`: the cable's citation as a file.
+    Citation {
+        year: String,
+        month: String,
+        id: String,
+        format: CiteFormat,
     },
     /// `/cable/REFID` in any spelling, or the release's number: a redirect to the cable.
     Lookup {
@@ -114,6 +122,10 @@ impl Route {
                 month: (*m).to_owned(),
                 id: file.trim_end_matches(".html").to_owned(),
             },
+            ["cable", y, m, file] if CiteFormat::of(file).is_some() => {
+                let (id, format) = CiteFormat::of(file).expect("a format");
+                Route::Citation { year: (*y).to_owned(), month: (*m).to_owned(), id: id.to_owned(), format }
+            }
             ["cable", id] => Route::Lookup { id: id.trim_end_matches(".html").to_owned() },
             ["cable", y, m, id, file] if file.starts_with("diff_") && file.ends_with(".html") => {
                 let pair = file.trim_start_matches("diff_").trim_end_matches(".html");
@@ -202,6 +214,7 @@ impl Route {
             Route::Articles => "/articles.html".to_owned(),
             Route::Stylesheet => "/static/cablegate.css".to_owned(),
             Route::Cable { year, month, id } => format!("/cable/{year}/{month}/{id}.html"),
+            Route::Citation { year, month, id, format } => format!("/cable/{year}/{month}/{id}{}", format.extension()),
             Route::Lookup { id } => format!("/cable/{id}"),
             Route::Diff { year, month, id, a, b } => format!("/cable/{year}/{month}/{id}/diff_{a}_{b}.html"),
             Route::Index(kind) => format!("/{}/index.html", kind.folder()),
@@ -270,8 +283,11 @@ impl Route {
                     f(Route::Diff { year: year.clone(), month: month.clone(), id: id.clone(), a, b });
                 }
             }
-            f(Route::Cable { year, month, id: id.clone() });
-            f(Route::ApiCable { id });
+            f(Route::Cable { year: year.clone(), month: month.clone(), id: id.clone() });
+            f(Route::ApiCable { id: id.clone() });
+            for format in CiteFormat::ALL {
+                f(Route::Citation { year: year.clone(), month: month.clone(), id: id.clone(), format });
+            }
         })?;
         Ok(())
     }

@@ -110,6 +110,13 @@ impl Setup {
         self
     }
 
+    /// Publishes the archive as of `when`, to be served at `url` (which citations name).
+    pub fn publish_at_url(mut self, when: &str, url: &str) -> Setup {
+        let options = cablegate_archive::publish::PublishOptions { at: Some(at(when)), url: Some(url.to_owned()) };
+        self.archive.publish_with(&self.data, &options).expect("published");
+        self
+    }
+
     /// The folder of the data folder's publications.
     pub fn publications(&self) -> PathBuf {
         cablegate_publication::publications_dir(&self.data)
@@ -226,6 +233,33 @@ pub fn chromedriver() -> Option<(String, Kill)> {
     let kill = Kill(child);
     wait_for_port(port, 20, "chromedriver");
     Some((format!("http://127.0.0.1:{port}"), kill))
+}
+
+/// The real clients the format tests read our files with (PyPI's bibtexparser, rispy and
+/// feedparser in `target/clients/venv`; npm's citeproc-js and citation-js in
+/// `target/clients/node`), installed by `.ci/clients`: their folder, or `None` where they are not
+/// installed, which fails under CI (`CI` set) and elsewhere says the test is skipped.
+pub fn clients() -> Option<PathBuf> {
+    let dir = repo("target/clients");
+    if dir.join("venv/bin/python").exists() && dir.join("node/node_modules/citeproc").exists() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI must install the real clients (.ci/clients, run by .ci/run)");
+    eprintln!("skipped the real clients: not installed (run .ci/clients)");
+    None
+}
+
+/// Runs `program` with `args` in `dir`; its standard output, or a panic with what it printed.
+pub fn run_client(dir: &Path, program: &Path, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).current_dir(dir).output().expect("the client runs");
+    assert!(
+        out.status.success(),
+        "{} {args:?}: {}\n{}",
+        program.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 /// The arguments chromium runs with here: headless, as root, and with nothing that reaches for

@@ -36,6 +36,7 @@ pub(crate) fn render(publication: &Publication, route: &Route, path: &str, query
             location: None,
         }),
         Route::Cable { id, .. } => cable::page(publication, path, id),
+        Route::Citation { id, format, .. } => crate::cite::download(publication, path, id, *format),
         Route::Lookup { id } => cable::lookup(publication, path, id),
         Route::Diff { id, a, b, .. } => cable::diff(publication, path, id, *a, *b),
         Route::Index(kind) => indexes::page(publication, path, *kind),
