@@ -439,11 +439,10 @@ fn publish_url_is_checked_kept_and_named_by_citations() {
         ("cables.example.org", "relative URL without a base"),
         ("https://cables.example.org/?q=1", "no query string or fragment"),
     ] {
-        cablegate(&data)
-            .args(["publish", "--url", bad])
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains(format!("{bad:?} cannot be the build's address")).and(predicate::str::contains(why)));
+        cablegate(&data).args(["publish", "--url", bad]).assert().failure().stderr(
+            predicate::str::contains(format!("{bad:?} cannot be the build's address"))
+                .and(predicate::str::contains(why)),
+        );
     }
     assert!(!data.join("builds/CURRENT").exists(), "a refused address publishes nothing");
     cablegate(&data).args(["publish", "--url", "https://cables.example.org/archive"]).assert().success();
