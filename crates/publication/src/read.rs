@@ -491,18 +491,18 @@ impl Publication {
     }
 
     /// [`cited`](Self::cited) of every cable, by reference id.
-    pub fn cited_all(&self) -> Result<std::collections::HashMap<String, (u32, Timestamp)>> {
+    pub fn cited_all(&self) -> Result<std::collections::HashMap<String, Cited>> {
         let mut out = std::collections::HashMap::new();
         if self.manifest.format < 4 {
-            let (n, at) = (self.manifest.number, self.manifest.made_at.clone());
+            let own = Cited { build: self.manifest.number, made_at: self.manifest.made_at.clone() };
             self.each("SELECT reference_id FROM cables", |r| {
-                out.insert(r.get(0)?, (n, at.clone()));
+                out.insert(r.get(0)?, own.clone());
                 Ok(())
             })?;
             return Ok(out);
         }
         self.each("SELECT c.reference_id, t.build, t.made_at FROM cited t JOIN cables c ON c.id = t.cable_id", |r| {
-            out.insert(r.get(0)?, (r.get(1)?, time(r, 2)?));
+            out.insert(r.get(0)?, Cited { build: r.get(1)?, made_at: time(r, 2)? });
             Ok(())
         })?;
         Ok(out)

@@ -173,7 +173,7 @@ pub struct PublicationWriter {
     /// The previous build's ledger: since which build each cable has had passages withheld.
     withheld_since: std::collections::HashMap<String, u32>,
     /// The previous build's: in which build (and when made) each cable's text was first published.
-    cited_since: std::collections::HashMap<String, (u32, Timestamp)>,
+    cited_since: std::collections::HashMap<String, crate::Cited>,
     /// Last, so that it is dropped after the files it removes are closed.
     _unfinished: Unfinished,
 }
@@ -329,7 +329,7 @@ impl PublicationWriter {
             ])?;
         }
         let (build, made_at) = match self.cited_since.get(&cable.reference_id) {
-            Some((b, at)) if unchanged => (*b, at.as_str()),
+            Some(cited) if unchanged => (cited.build, cited.made_at.as_str()),
             _ => (self.number, self.made_at.as_str()),
         };
         self.conn

@@ -130,6 +130,11 @@ impl Citation {
         }
     }
 
+    /// `2009/04/20`, as Highwire's `citation_date` writes it.
+    pub fn highwire_date(&self) -> Option<String> {
+        self.created.map(|(y, m, d)| format!("{y:04}/{m:02}/{d:02}"))
+    }
+
     /// `version 2 of 2`.
     fn version_text(&self) -> Option<String> {
         self.version.map(|(v, of)| format!("version {v} of {of}"))
@@ -332,8 +337,10 @@ pub(crate) fn download(publication: &Publication, path: &str, id: &str, format: 
     let Some((c, _)) = publication.cable_released(id)? else {
         return crate::pages::cable::lookup(publication, path, id);
     };
-    let href = cable_href(&c.reference_id, c.created.as_deref());
-    let own = format!("/{}{}", href.trim_end_matches(".html"), format.extension());
+    let crate::Route::Cable { year, month, id } = crate::Route::cable(&c.reference_id, c.created.as_deref()) else {
+        unreachable!("a cable's route")
+    };
+    let own = crate::Route::Citation { year, month, id, format }.href();
     if own != path {
         return Ok(crate::Page::redirect(own));
     }

@@ -52,10 +52,6 @@ struct CablePage {
     /// The redaction ledger: passages the publisher withheld, and since which build.
     withheld: Option<cablegate_publication::Withheld>,
     cite: Citation,
-    /// `2009/04/20`, as Highwire's `citation_date` writes it.
-    cite_date: Option<String>,
-    cite_publication: String,
-    cite_csl: String,
 }
 
 enum Seg {
@@ -165,9 +161,6 @@ pub(crate) fn page(publication: &Publication, path: &str, id: &str) -> Result<Pa
         diffs: (1..versions_n).flat_map(|a| (a + 1..=versions_n).map(move |b| (a, b))).collect(),
         diff_base: cable_href(&c.reference_id, c.created.as_deref()).trim_end_matches(".html").to_owned(),
         withheld: publication.withheld(&c.reference_id)?,
-        cite_date: cite.created.map(|(y, m, d)| format!("{y:04}/{m:02}/{d:02}")),
-        cite_publication: cite.publication(),
-        cite_csl: cite.csl_in_html(),
         cite,
         c,
     };
