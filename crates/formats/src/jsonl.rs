@@ -43,9 +43,27 @@ struct Version {
     body: Option<String>,
 }
 
+/// The last second RFC 3339 can write (9999-12-31T23:59:59Z): past it, humantime's formatter
+/// fails, and `to_string` would panic.
+const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+
+/// A version's `seen_at_unix` as an ISO 8601 time; `None` before 1970 or after 9999.
 fn unix_to_iso(secs: i64) -> Option<String> {
-    let t = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(u64::try_from(secs).ok()?))?;
+    let secs = u64::try_from(secs).ok().filter(|s| *s <= LAST_RFC3339_SECOND)?;
+    let t = std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))?;
     Some(humantime::format_rfc3339_seconds(t).to_string())
+}
+
+/// When a text was seen: `seen_at` as given, else `seen_at_unix` written as ISO 8601; a Unix
+/// time no calendar date of 1970 to 9999 writes is a reason to reject the line, not a panic.
+fn seen_at(iso: Option<String>, unix: Option<i64>) -> Result<Option<String>, String> {
+    match (iso, unix) {
+        (Some(s), _) => Ok(Some(s)),
+        (None, Some(secs)) => {
+            unix_to_iso(secs).map(Some).ok_or_else(|| format!("seen_at_unix {secs} is not a time from 1970 to 9999"))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// Reads one JSON line into the versions it holds (one for a cable, several for a re-issued one).
@@ -61,6 +79,7 @@ pub fn read_line(line: &str) -> Result<Vec<Entry>, String> {
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| {
+                    let seen_at = seen_at(v.seen_at, v.seen_at_unix).map_err(|e| format!("version {}: {e}", i + 1))?;
                     Ok(Entry {
                         reference_id: reference_id.clone(),
                         release_number: l.release_number,
@@ -68,7 +87,7 @@ pub fn read_line(line: &str) -> Result<Vec<Entry>, String> {
                         classification: l.classification.clone(),
                         origin: l.origin.clone(),
                         released: v.released,
-                        seen_at: v.seen_at.or_else(|| v.seen_at_unix.and_then(unix_to_iso)),
+                        seen_at,
                         header: v.header.ok_or_else(|| format!("version {} has no header", i + 1))?,
                         body: v.body.ok_or_else(|| format!("version {} has no body", i + 1))?,
                     })
@@ -82,7 +101,7 @@ pub fn read_line(line: &str) -> Result<Vec<Entry>, String> {
             classification: l.classification,
             origin: l.origin,
             released: l.released,
-            seen_at: l.seen_at.or_else(|| l.seen_at_unix.and_then(unix_to_iso)),
+            seen_at: seen_at(l.seen_at, l.seen_at_unix)?,
             header: l.header.ok_or("no header")?,
             body: l.body.ok_or("no body")?,
         }]),
@@ -120,5 +139,22 @@ mod tests {
         assert!(read_line("{").unwrap_err().starts_with("not a cable in JSON"));
         assert_eq!(read_line(r#"{"header":"H","body":"B"}"#).unwrap_err(), "no reference_id");
         assert_eq!(read_line(r#"{"reference_id":"X","body":"B"}"#).unwrap_err(), "no header");
+    }
+
+    /// Found by a 20-minute fuzz run: a `seen_at_unix` past the year 9999 made humantime's
+    /// formatter fail, and `to_string` panicked inside the import.
+    #[test]
+    fn a_time_past_the_year_9999_is_a_reason_not_a_panic() {
+        let past =
+            r#"{"reference_id":"04TRIPOLI1025","versions":[{"seen_at_unix":253402300800,"header":"H","body":"B"}]}"#;
+        assert_eq!(
+            read_line(past).unwrap_err(),
+            "version 1: seen_at_unix 253402300800 is not a time from 1970 to 9999"
+        );
+        let single = r#"{"reference_id":"X","seen_at_unix":9223372036854775807,"header":"H","body":"B"}"#;
+        assert!(read_line(single).unwrap_err().contains("is not a time from 1970 to 9999"));
+        let last = r#"{"reference_id":"X","seen_at_unix":253402300799,"header":"H","body":"B"}"#;
+        assert_eq!(read_line(last).unwrap()[0].seen_at.as_deref(), Some("9999-12-31T23:59:59Z"));
+        assert!(read_line(r#"{"reference_id":"X","seen_at_unix":-1,"header":"H","body":"B"}"#).is_err());
     }
 }
