@@ -20,6 +20,7 @@ pub mod meta;
 mod model;
 pub mod refid;
 mod refs;
+pub mod routing;
 pub mod tags;
 mod time;
 

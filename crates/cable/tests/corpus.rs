@@ -292,11 +292,49 @@ fn tables() {
     for (file, name) in [
         ("c14n_station_fixes.json", "c14n_station_fixes.json"),
         ("malformed_cable_ids.json", "malformed_cable_ids.json"),
+        ("route2name.csv", "route2name.csv"),
     ] {
         let ours = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(name)).unwrap();
         let theirs = std::fs::read(reference.join(file)).unwrap();
         assert_eq!(ours, theirs, "data/{name} differs from the corpus's reference table");
     }
+}
+
+/// `data/route-origins.csv`, what the real cables say each sender's routing indicator stands for,
+/// is derived from them, not written by hand; `CABLEGATE_UPDATE_TABLES=1` regenerates it.
+///
+/// The indicator of a cable's `DE` line is its sender's; the release gives the cable's origin
+/// (`Embassy London`). An indicator goes in the table with the origin of nine in ten or more of
+/// the cables it sent; where the cables disagree more (`RUEHBS` sends for both USEU Brussels and
+/// Embassy Brussels) it is left to the reference table's station name.
+#[test]
+fn route_origins() {
+    let Some(shared) = shared() else { return };
+    let mut seen: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for c in corpus_cables(&shared) {
+        let (Some(line), Some(origin)) = (&c.routing, &c.origin) else { continue };
+        if let Some(code) = cablegate_cable::routing::sender(line) {
+            *seen.entry(code.to_owned()).or_default().entry(origin.clone()).or_default() += 1;
+        }
+    }
+    let mut text = String::from(
+        "# Routing indicator,origin,cables: the origin the release gives nine in ten or more of the\n\
+         # cables an indicator sent (their DE line). Generated from ../shared/corpus/cables.csv.gz:\n\
+         # do not edit by hand. Regenerate with\n\
+         #   CABLEGATE_UPDATE_TABLES=1 cargo test -p cablegate-cable --test corpus route_origins\n",
+    );
+    let mut kept = 0;
+    for (code, origins) in &seen {
+        let total: usize = origins.values().sum();
+        let (origin, n) = origins.iter().max_by_key(|(o, n)| (**n, std::cmp::Reverse(*o))).unwrap();
+        if n * 10 >= total * 9 {
+            text.push_str(&format!("{code},{origin},{n}\n"));
+            kept += 1;
+        }
+    }
+    assert!(kept > 150, "only {kept} senders' indicators decoded");
+    assert!(text.contains("\nRUEHLO,Embassy London,"), "Embassy London's RUEHLO is not in the table");
+    generated_table("route-origins.csv", &text);
 }
 
 /// `data/corpus-tags.txt`, the tags the corpus's own first TAGS lines use, is derived from the
